@@ -1,0 +1,91 @@
+"""Seeds, device and the profile that decides how long chapters train.
+
+The profile is the only global setting of the package. It is read from the
+environment variable ``GANTUTOR_PROFILE``:
+
+========  ==========================================================
+``smoke``  a few seconds per training run: CI on 2 CPU cores (≤ 60 s a chapter)
+``cpu``    results worth looking at on a laptop (≤ 3 minutes a chapter)
+``gpu``    the chapter's full result on a Colab-class GPU (≤ 3 minutes)
+========  ==========================================================
+
+When the variable is unset the profile is ``gpu`` if CUDA is available and
+``cpu`` otherwise. Chapters choose their budgets with :func:`per_profile`, so no
+chapter has ``if smoke:`` branches of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import warnings
+from typing import TypeVar
+
+import numpy as np
+import torch
+
+PROFILES = ("smoke", "cpu", "gpu")
+T = TypeVar("T")
+
+
+def profile() -> str:
+    """The active profile: ``GANTUTOR_PROFILE`` or the default for this machine."""
+    name = os.environ.get("GANTUTOR_PROFILE", "").strip().lower()
+    if not name:
+        return "gpu" if torch.cuda.is_available() else "cpu"
+    if name not in PROFILES:
+        raise ValueError(
+            f"GANTUTOR_PROFILE={name!r} is not a profile; "
+            f"set it to one of {', '.join(PROFILES)} (or unset it)."
+        )
+    return name
+
+
+def per_profile(*, smoke: T, cpu: T, gpu: T) -> T:
+    """Pick the value for the active profile.
+
+    >>> steps = per_profile(smoke=200, cpu=3_000, gpu=20_000)
+    """
+    return {"smoke": smoke, "cpu": cpu, "gpu": gpu}[profile()]
+
+
+def device() -> torch.device:
+    """``cuda`` when a GPU is available, else ``cpu``; ``GANTUTOR_DEVICE`` overrides."""
+    name = os.environ.get("GANTUTOR_DEVICE", "").strip()
+    if name:
+        return torch.device(name)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def seed(s: int) -> None:
+    """Seed Python's, NumPy's and PyTorch's (CPU and CUDA) random generators."""
+    if not isinstance(s, int) or s < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {s!r}")
+    random.seed(s)
+    np.random.seed(s)
+    torch.manual_seed(s)
+
+
+def setup(seed_value: int = 0) -> torch.device:
+    """Seed everything, print the profile and device, and return the device.
+
+    This is the first line of every chapter.
+    """
+    from gantutor import __version__
+
+    seed(seed_value)
+    dev = device()
+    name = profile()
+    if name == "gpu" and dev.type != "cuda":
+        warnings.warn(
+            "GANTUTOR_PROFILE=gpu but no CUDA device was found: the chapter will "
+            "train its full budget on the CPU, which can take a long time. "
+            "Set GANTUTOR_PROFILE=cpu for a shorter run.",
+            stacklevel=2,
+        )
+    where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else "CPU"
+    print(
+        f"gantutor {__version__} · profile {name} · device {dev} ({where}) · "
+        f"torch {torch.__version__} · seed {seed_value}"
+    )
+    return dev

@@ -1,0 +1,45 @@
+"""Ready-made update steps for :class:`gantutor.train.Trainer`.
+
+A step takes one batch of real data and returns its losses as 0-d tensors that
+stay on the device. Chapters whose lesson *is* the step write their own.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from gantutor import losses
+
+
+def gan_step(G: nn.Module, D: nn.Module, opt_G: torch.optim.Optimizer,
+             opt_D: torch.optim.Optimizer, loss: str | losses.GANLoss = "non-saturating",
+             k: int = 1):
+    """Alternating updates: ``k`` discriminator steps, then one generator step.
+
+    The batch holds ``k`` × B real samples, split into ``k`` chunks of B, one per
+    discriminator step (Goodfellow et al. 2014, Algorithm 1), so every step has
+    static shapes. Returns ``{"D": loss_D, "G": loss_G}``.
+    """
+    loss = losses.get(loss)
+    if k < 1:
+        raise ValueError(f"k (discriminator steps per generator step) must be >= 1, got {k}")
+
+    def step(x_real: Tensor) -> dict[str, Tensor]:
+        if len(x_real) % k:
+            raise ValueError(f"a batch of {len(x_real)} does not split into k={k} chunks")
+        for x in x_real.chunk(k):  # (B, ...) each
+            z = torch.randn(len(x), G.latent_dim, device=x.device)
+            d_real, d_fake = D(x), D(G(z).detach())
+            loss_D = loss.d(d_real, d_fake)
+            opt_D.zero_grad(set_to_none=True)
+            loss_D.backward()
+            opt_D.step()
+        z = torch.randn(len(x), G.latent_dim, device=x.device)
+        loss_G = loss.g(D(G(z)))
+        opt_G.zero_grad(set_to_none=True)
+        loss_G.backward()
+        opt_G.step()
+        return {"D": loss_D.detach(), "G": loss_G.detach()}
+
+    return step

@@ -1,0 +1,227 @@
+"""A generic training loop: the chapter writes the step, the loop does the rest.
+
+The loop knows nothing of GANs. It calls ``step(batch) -> {name: loss}`` once per
+iteration and takes care of device moves, the progress bar, the :class:`History`,
+callbacks, checkpoints, a guard against NaN/Inf losses and Ctrl-C.
+
+It is built for the GPU: the step's losses stay on the device and are read back
+every ``log_every`` steps (one host synchronisation then, none inside a step),
+batches keep a static shape, and bf16 autocast can wrap the step. So a whole step
+can later be captured as a CUDA graph without changing any chapter.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import torch
+from torch import Tensor, nn
+from tqdm.auto import tqdm
+
+Step = Callable[[Tensor], dict[str, Tensor]]
+
+
+class NonFiniteLossError(RuntimeError):
+    """A loss became NaN or infinite; the history and last good checkpoint are kept."""
+
+
+class Callback(Protocol):
+    every: int
+
+    def __call__(self, trainer: Trainer) -> None: ...
+
+
+@dataclass
+class History:
+    """Losses of every step, and wall-clock time at every read-back."""
+
+    steps: list[int] = field(default_factory=list)
+    losses: dict[str, list[float]] = field(default_factory=dict)
+    clock: list[tuple[int, float]] = field(default_factory=list)  # (step, seconds)
+
+    def append(self, first_step: int, losses: dict[str, list[float]]) -> None:
+        n = len(next(iter(losses.values())))
+        self.steps.extend(range(first_step, first_step + n))
+        for name, values in losses.items():
+            self.losses.setdefault(name, []).extend(values)
+
+    def steps_per_second(self) -> float:
+        """Mean training speed over the recorded read-backs."""
+        if len(self.clock) < 2:
+            return float("nan")
+        (s0, t0), (s1, t1) = self.clock[0], self.clock[-1]
+        return (s1 - s0) / max(t1 - t0, 1e-9)
+
+    def state_dict(self) -> dict:
+        return {"steps": list(self.steps), "losses": {k: list(v) for k, v in
+                self.losses.items()}, "clock": [list(c) for c in self.clock]}
+
+    @classmethod
+    def from_state_dict(cls, state: dict) -> History:
+        return cls(list(state["steps"]), {k: list(v) for k, v in state["losses"].items()},
+                   [tuple(c) for c in state["clock"]])
+
+
+class Trainer:
+    """Run ``step`` over ``batches`` with history, callbacks and checkpoints.
+
+    ``modules`` and ``optimizers`` are named so that checkpoints can save and
+    restore them; ``batches`` is an endless iterator (see :mod:`gantutor.data`).
+    A checkpoint is written every ``checkpoint_every`` steps when ``checkpoint``
+    is a path, and only when the losses and weights are finite.
+    """
+
+    def __init__(self, step: Step, batches: Iterator, *, modules: dict[str, nn.Module],
+                 optimizers: dict[str, torch.optim.Optimizer], log_every: int = 50,
+                 callbacks: Sequence[Callback] = (), checkpoint: str | Path | None = None,
+                 checkpoint_every: int | None = None, device: torch.device | None = None,
+                 autocast: bool | None = None, progress: bool = True):
+        if log_every < 1:
+            raise ValueError(f"log_every must be at least 1, got {log_every}")
+        checkpoint_every = checkpoint_every or 10 * log_every
+        if checkpoint_every % log_every:
+            raise ValueError(f"checkpoint_every ({checkpoint_every}) must be a multiple "
+                             f"of log_every ({log_every}): checkpoints follow read-backs")
+        self.step_fn, self.batches = step, batches
+        self.modules, self.optimizers = modules, optimizers
+        self.log_every, self.callbacks = log_every, list(callbacks)
+        self.checkpoint = Path(checkpoint) if checkpoint is not None else None
+        self.checkpoint_every = checkpoint_every
+        if not modules:
+            raise ValueError("Trainer needs at least one module to train")
+        self.device = device or next(next(iter(modules.values())).parameters()).device
+        if autocast is None:
+            autocast = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
+        self.autocast, self.progress = autocast, progress
+        self.step = 0
+        self.history = History()
+        self.last_checkpoint_step: int | None = None
+        for module in modules.values():
+            module.to(self.device)
+
+    # -- the loop --------------------------------------------------------------
+
+    def fit(self, total_steps: int) -> History:
+        """Train until step ``total_steps`` (continuing from ``self.step``)."""
+        if total_steps < self.step:
+            raise ValueError(f"already at step {self.step}; total_steps={total_steps}")
+        pending: list[dict[str, Tensor]] = []
+        bar = tqdm(total=total_steps, initial=self.step, disable=not self.progress,
+                   desc="training", unit="step", mininterval=1.0)
+        start = time.perf_counter() - (self.history.clock[-1][1] if self.history.clock
+                                       else 0.0)
+        try:
+            while self.step < total_steps:
+                batch = next(self.batches).to(self.device, non_blocking=True)
+                with torch.autocast(self.device.type, torch.bfloat16,
+                                    enabled=self.autocast):
+                    pending.append(self.step_fn(batch))
+                self.step += 1
+                if self.step % self.log_every == 0 or self.step == total_steps:
+                    self._read_back(pending, time.perf_counter() - start)
+                    pending = []
+                    bar.update(self.step - bar.n)
+                    bar.set_postfix({k: f"{v[-1]:.3f}" for k, v in
+                                     self.history.losses.items()}, refresh=False)
+                    if self.checkpoint and self.step % self.checkpoint_every == 0:
+                        self.save()
+                for callback in self.callbacks:
+                    if self.step % callback.every == 0:
+                        callback(self)
+        except KeyboardInterrupt:
+            self._read_back(pending, time.perf_counter() - start, strict=False)
+            print(self._stop_message("Interrupted"))
+            raise
+        finally:
+            bar.close()
+        if self.checkpoint:
+            self.save()
+        return self.history
+
+    def _read_back(self, pending: list[dict[str, Tensor]], seconds: float,
+                   strict: bool = True) -> None:
+        """Copy the pending losses to the host (one sync); stop on NaN/Inf."""
+        if not pending:
+            return
+        first = self.step - len(pending) + 1
+        stacked = {k: torch.stack([p[k].detach().float() for p in pending]).cpu()
+                   for k in pending[0]}  # name -> (n,)
+        bad = {k: int((~v.isfinite()).nonzero()[0]) for k, v in stacked.items()
+               if not v.isfinite().all()}
+        if bad:
+            name, offset = min(bad.items(), key=lambda item: item[1])
+            good = {k: v[:offset].tolist() for k, v in stacked.items()}
+            if offset:
+                self.history.append(first, good)
+            if strict:
+                value = float(stacked[name][offset])
+                raise NonFiniteLossError(self._stop_message(
+                    f"Loss {name!r} became {value} at step {first + offset}"))
+            return
+        self.history.append(first, {k: v.tolist() for k, v in stacked.items()})
+        self.history.clock.append((self.step, seconds))
+
+    def _stop_message(self, what: str) -> str:
+        where = (f"the last good checkpoint (step {self.last_checkpoint_step}) is "
+                 f"{self.checkpoint}; restore it with trainer.load(path)"
+                 if self.last_checkpoint_step is not None
+                 else "no checkpoint was written (pass checkpoint=path to keep one)")
+        return (f"{what}. Training stopped; the history up to here is in "
+                f"trainer.history ({len(self.history.steps)} steps) and {where}. "
+                "For NaNs, try a lower learning rate or a gradient penalty.")
+
+    # -- checkpoints -----------------------------------------------------------
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write a checkpoint (atomically); refuse to save non-finite weights."""
+        path = Path(path or self.checkpoint or "checkpoint.pt")
+        if not all(torch.isfinite(p).all() for m in self.modules.values()
+                   for p in m.parameters()):
+            raise NonFiniteLossError(self._stop_message(
+                f"Weights are not finite at step {self.step}; not saving them"))
+        state = {
+            "step": self.step,
+            "modules": {k: m.state_dict() for k, m in self.modules.items()},
+            "optimizers": {k: o.state_dict() for k, o in self.optimizers.items()},
+            "history": self.history.state_dict(),
+            "rng": {"cpu": torch.get_rng_state(),
+                    "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available()
+                    else []},
+        }
+        if hasattr(self.batches, "state_dict"):
+            state["batches"] = self.batches.state_dict()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        torch.save(state, tmp)
+        os.replace(tmp, path)  # a Ctrl-C during the write leaves the old file intact
+        if path == self.checkpoint:
+            self.last_checkpoint_step = self.step
+        return path
+
+    def load(self, path: str | Path | None = None) -> None:
+        """Restore models, optimizers, history, RNG and data order from a checkpoint."""
+        path = Path(path or self.checkpoint or "checkpoint.pt")
+        if not path.exists():
+            raise FileNotFoundError(f"no checkpoint at {path}")
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        missing = set(self.modules) ^ set(state["modules"])
+        if missing:
+            raise ValueError(f"checkpoint {path} holds modules {sorted(state['modules'])},"
+                             f" but this trainer has {sorted(self.modules)}")
+        for k, module in self.modules.items():
+            module.load_state_dict(state["modules"][k])
+        for k, opt in self.optimizers.items():
+            opt.load_state_dict(state["optimizers"][k])
+        self.history = History.from_state_dict(state["history"])
+        self.step = state["step"]
+        self.last_checkpoint_step = self.step
+        torch.set_rng_state(state["rng"]["cpu"])
+        if state["rng"]["cuda"] and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+        if "batches" in state and hasattr(self.batches, "load_state_dict"):
+            self.batches.load_state_dict(state["batches"])

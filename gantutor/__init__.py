@@ -14,6 +14,19 @@ from gantutor import callbacks, data, edits, losses, models, steps, train, viz, 
 from gantutor.runtime import PROFILES, device, per_profile, profile, seed, setup
 
 __all__ = [
-    "PROFILES", "callbacks", "data", "device", "edits", "losses", "models",
-    "per_profile", "profile", "seed", "setup", "steps", "train", "viz", "widgets",
+    "PROFILES",
+    "callbacks",
+    "data",
+    "device",
+    "edits",
+    "losses",
+    "models",
+    "per_profile",
+    "profile",
+    "seed",
+    "setup",
+    "steps",
+    "train",
+    "viz",
+    "widgets",
 ]

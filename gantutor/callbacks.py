@@ -34,10 +34,16 @@ def _surface(D: nn.Module, lim: float, resolution: int, device) -> Tensor:
     return torch.sigmoid(D(grid).float()).view(resolution, resolution).cpu()
 
 
-def snapshot_2d(G: nn.Module, D: nn.Module, z: Tensor, step: int = 0,
-                loss: str | losses.GANLoss = "non-saturating", lim: float = 3.0,
-                resolution: int = 60) -> Snapshot2D:
-    """Take a :class:`Snapshot2D` of a 2-D GAN with fixed noise ``z`` (n, latent_dim)."""
+def snapshot_2d(
+    G: nn.Module,
+    D: nn.Module,
+    z: Tensor,
+    step: int = 0,
+    loss: str | losses.GANLoss = "non-saturating",
+    lim: float = 3.0,
+    resolution: int = 60,
+) -> Snapshot2D:
+    """A :class:`Snapshot2D` of a 2-D GAN for fixed noise ``z`` (n, latent_dim)."""
     loss = losses.get(loss)
     was_training = G.training, D.training
     G.eval(), D.eval()
@@ -55,19 +61,27 @@ def snapshot_2d(G: nn.Module, D: nn.Module, z: Tensor, step: int = 0,
 class Snapshots2D:
     """Collect a :class:`Snapshot2D` every ``every`` steps into ``self.snapshots``."""
 
-    def __init__(self, G: nn.Module, D: nn.Module, z: Tensor, every: int,
-                 loss: str | losses.GANLoss = "non-saturating", lim: float = 3.0):
+    def __init__(
+        self,
+        G: nn.Module,
+        D: nn.Module,
+        z: Tensor,
+        every: int,
+        loss: str | losses.GANLoss = "non-saturating",
+        lim: float = 3.0,
+    ):
         self.G, self.D, self.z, self.every = G, D, z, every
         self.loss, self.lim = loss, lim
         self.snapshots: list[Snapshot2D] = []
 
     def __call__(self, trainer) -> None:
-        self.snapshots.append(snapshot_2d(self.G, self.D, self.z, trainer.step,
-                                          self.loss, self.lim))
+        self.snapshots.append(
+            snapshot_2d(self.G, self.D, self.z, trainer.step, self.loss, self.lim)
+        )
 
 
 class ImageSnapshots:
-    """Keep G's images for fixed ``z`` every ``every`` steps: (step, images in [-1, 1])."""
+    """Keep G(z) for fixed ``z`` every ``every`` steps: (step, images in [-1, 1])."""
 
     def __init__(self, G: nn.Module, z: Tensor, every: int):
         self.G, self.z, self.every = G, z, every

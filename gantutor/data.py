@@ -100,7 +100,9 @@ class ImageSet:
         return len(self.x)
 
 
-def mnist(split: str = "train", n: int | None = None, download: bool = True) -> ImageSet:
+def mnist(
+    split: str = "train", n: int | None = None, download: bool = True
+) -> ImageSet:
     """MNIST digits scaled to [-1, 1], shape (N, 1, 28, 28).
 
     Tries torchvision's MNIST (on disk under ``DATA_DIR``, or downloaded). When
@@ -180,7 +182,9 @@ class TensorBatches:
 
     def __init__(self, x: Tensor, batch_size: int, device: torch.device | str = "cpu"):
         if len(x) == 0:
-            raise ValueError("TensorBatches got an empty tensor: there is nothing to train on")
+            raise ValueError(
+                "TensorBatches got an empty tensor: there is nothing to train on"
+            )
         if not 1 <= batch_size <= len(x):
             raise ValueError(
                 f"batch_size must be between 1 and the number of samples ({len(x)}), "
@@ -213,7 +217,9 @@ class TensorBatches:
 class MixtureBatches:
     """Fresh samples of a 2-D mixture for every step, forever."""
 
-    def __init__(self, dist: Mixture, batch_size: int, device: torch.device | str = "cpu"):
+    def __init__(
+        self, dist: Mixture, batch_size: int, device: torch.device | str = "cpu"
+    ):
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.dist, self.batch_size, self.device = dist, batch_size, device
@@ -233,4 +239,6 @@ def forever(loader: Iterable) -> Iterator:
             empty = False
             yield item
         if empty:
-            raise ValueError("forever() got an empty loader: there is nothing to train on")
+            raise ValueError(
+                "forever() got an empty loader: there is nothing to train on"
+            )

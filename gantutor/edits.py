@@ -63,15 +63,19 @@ def candidates(x: Tensor, kind: str, generator: torch.Generator) -> Tensor:
 def edit(x: Tensor, n: int, kind: str, seed: int = 0) -> Tensor:
     """Turn ``n`` background pixels of the image ``x`` (1, H, W) in [-1, 1] into ink."""
     if x.dim() != 3 or x.shape[0] != 1:
-        raise ValueError(f"edit() takes one grayscale image (1, H, W), got {tuple(x.shape)}")
+        raise ValueError(
+            f"edit() takes one grayscale image (1, H, W), got {tuple(x.shape)}"
+        )
     if x.min() < -1 or x.max() > 1:
         raise ValueError("edit() expects pixels in [-1, 1] (see gantutor.data)")
     image = x[0]
     generator = torch.Generator().manual_seed(seed)
     order = candidates(image, kind, generator)
     if not 0 <= n <= len(order):
-        raise ValueError(f"the {kind!r} edit can change 0 to {len(order)} pixels of "
-                         f"this image, not {n}")
+        raise ValueError(
+            f"the {kind!r} edit can change 0 to {len(order)} pixels of "
+            f"this image, not {n}"
+        )
     out = image.flatten().clone()
     out[order[:n]] = INK
     return out.view_as(x)

@@ -35,7 +35,7 @@ def _logits(d: Tensor, name: str) -> Tensor:
 
 
 def gan_value(d_real: Tensor, d_fake: Tensor) -> Tensor:
-    """V(D, G) = E[log σ(d_real)] + E[log(1 − σ(d_fake))]; equals −log 4 at the optimum."""
+    """V(D, G) = E[log σ(d_real)] + E[log(1 − σ(d_fake))]; −log 4 at the optimum."""
     d_real, d_fake = _logits(d_real, "d_real"), _logits(d_fake, "d_fake")
     return -F.softplus(-d_real).mean() - F.softplus(d_fake).mean()
 

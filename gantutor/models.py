@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import torch
 from torch import Tensor, nn
 
 IMG_SIZES = (28, 32, 64)
@@ -49,8 +48,14 @@ class MLPGenerator(nn.Module):
     ``out="tanh"`` for images in [-1, 1]; ``out="linear"`` for 2-D points.
     """
 
-    def __init__(self, latent_dim: int, out_shape: int | tuple[int, ...],
-                 hidden: int = 128, depth: int = 3, out: str = "linear"):
+    def __init__(
+        self,
+        latent_dim: int,
+        out_shape: int | tuple[int, ...],
+        hidden: int = 128,
+        depth: int = 3,
+        out: str = "linear",
+    ):
         super().__init__()
         _positive("latent_dim", latent_dim)
         _positive("hidden", hidden)
@@ -70,7 +75,9 @@ class MLPGenerator(nn.Module):
 class MLPDiscriminator(nn.Module):
     """x (B, *in_shape) -> realness logits (B,)."""
 
-    def __init__(self, in_shape: int | tuple[int, ...], hidden: int = 128, depth: int = 3):
+    def __init__(
+        self, in_shape: int | tuple[int, ...], hidden: int = 128, depth: int = 3
+    ):
         super().__init__()
         _positive("hidden", hidden)
         _positive("depth", depth)
@@ -100,11 +107,19 @@ class DCGANGenerator(nn.Module):
     BatchNorm and ReLU between them, ``tanh`` at the end.
     """
 
-    def __init__(self, latent_dim: int = 100, img_size: int = 64, channels: int = 3,
-                 width: int = 64):
+    def __init__(
+        self,
+        latent_dim: int = 100,
+        img_size: int = 64,
+        channels: int = 3,
+        width: int = 64,
+    ):
         super().__init__()
-        for name, value in [("latent_dim", latent_dim), ("channels", channels),
-                            ("width", width)]:
+        for name, value in [
+            ("latent_dim", latent_dim),
+            ("channels", channels),
+            ("width", width),
+        ]:
             _positive(name, value)
         base, widths = _plan(img_size, width)
         self.latent_dim, self.img_size, self.channels = latent_dim, img_size, channels
@@ -114,8 +129,11 @@ class DCGANGenerator(nn.Module):
             nn.ReLU(),
         ]
         for c_in, c_out in zip(widths[:-1], widths[1:], strict=True):
-            layers += [nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False),
-                       nn.BatchNorm2d(c_out), nn.ReLU()]
+            layers += [
+                nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False),
+                nn.BatchNorm2d(c_out),
+                nn.ReLU(),
+            ]
         layers += [nn.ConvTranspose2d(widths[-1], channels, 4, 2, 1), nn.Tanh()]
         self.net = nn.Sequential(*layers)
         self.apply(dcgan_init)
@@ -134,8 +152,13 @@ class DCGANDiscriminator(nn.Module):
 
     NORMS = ("batch", "layer", "none")
 
-    def __init__(self, img_size: int = 64, channels: int = 3, width: int = 64,
-                 norm: str = "batch"):
+    def __init__(
+        self,
+        img_size: int = 64,
+        channels: int = 3,
+        width: int = 64,
+        norm: str = "batch",
+    ):
         super().__init__()
         _positive("channels", channels)
         _positive("width", width)
@@ -144,13 +167,18 @@ class DCGANDiscriminator(nn.Module):
         base, widths = _plan(img_size, width)
         widths = widths[::-1]  # narrow to wide
         self.in_shape = (channels, img_size, img_size)
-        layers: list[nn.Module] = [nn.Conv2d(channels, widths[0], 4, 2, 1),
-                                   nn.LeakyReLU(0.2)]
+        layers: list[nn.Module] = [
+            nn.Conv2d(channels, widths[0], 4, 2, 1),
+            nn.LeakyReLU(0.2),
+        ]
         size = img_size // 2
         for c_in, c_out in zip(widths[:-1], widths[1:], strict=True):
             size //= 2
-            layers += [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=norm == "none"),
-                       _norm(norm, c_out, size), nn.LeakyReLU(0.2)]
+            layers += [
+                nn.Conv2d(c_in, c_out, 4, 2, 1, bias=norm == "none"),
+                _norm(norm, c_out, size),
+                nn.LeakyReLU(0.2),
+            ]
         layers.append(nn.Conv2d(widths[-1], 1, base, 1, 0))
         self.net = nn.Sequential(*layers)
         self.apply(dcgan_init)
@@ -189,14 +217,23 @@ class Classifier(nn.Module):
 
     def __init__(self, n_classes: int = 10, channels: int = 1, width: int = 16):
         super().__init__()
-        for name, value in [("n_classes", n_classes), ("channels", channels),
-                            ("width", width)]:
+        for name, value in [
+            ("n_classes", n_classes),
+            ("channels", channels),
+            ("width", width),
+        ]:
             _positive(name, value)
         self.in_shape = (channels, 28, 28)
         self.net = nn.Sequential(
-            nn.Conv2d(channels, width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 14
-            nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 7
-            nn.Flatten(), nn.Linear(2 * width * 49, 64), nn.ReLU(),
+            nn.Conv2d(channels, width, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 14
+            nn.Conv2d(width, 2 * width, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 7
+            nn.Flatten(),
+            nn.Linear(2 * width * 49, 64),
+            nn.ReLU(),
             nn.Linear(64, n_classes),
         )
 

@@ -12,9 +12,14 @@ from torch import Tensor, nn
 from gantutor import losses
 
 
-def gan_step(G: nn.Module, D: nn.Module, opt_G: torch.optim.Optimizer,
-             opt_D: torch.optim.Optimizer, loss: str | losses.GANLoss = "non-saturating",
-             k: int = 1):
+def gan_step(
+    G: nn.Module,
+    D: nn.Module,
+    opt_G: torch.optim.Optimizer,
+    opt_D: torch.optim.Optimizer,
+    loss: str | losses.GANLoss = "non-saturating",
+    k: int = 1,
+):
     """Alternating updates: ``k`` discriminator steps, then one generator step.
 
     The batch holds ``k`` × B real samples, split into ``k`` chunks of B, one per
@@ -23,11 +28,15 @@ def gan_step(G: nn.Module, D: nn.Module, opt_G: torch.optim.Optimizer,
     """
     loss = losses.get(loss)
     if k < 1:
-        raise ValueError(f"k (discriminator steps per generator step) must be >= 1, got {k}")
+        raise ValueError(
+            f"k (discriminator steps per generator step) must be >= 1, got {k}"
+        )
 
     def step(x_real: Tensor) -> dict[str, Tensor]:
         if len(x_real) % k:
-            raise ValueError(f"a batch of {len(x_real)} does not split into k={k} chunks")
+            raise ValueError(
+                f"a batch of {len(x_real)} does not split into k={k} chunks"
+            )
         for x in x_real.chunk(k):  # (B, ...) each
             z = torch.randn(len(x), G.latent_dim, device=x.device)
             d_real, d_fake = D(x), D(G(z).detach())

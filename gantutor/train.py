@@ -58,13 +58,19 @@ class History:
         return (s1 - s0) / max(t1 - t0, 1e-9)
 
     def state_dict(self) -> dict:
-        return {"steps": list(self.steps), "losses": {k: list(v) for k, v in
-                self.losses.items()}, "clock": [list(c) for c in self.clock]}
+        return {
+            "steps": list(self.steps),
+            "losses": {k: list(v) for k, v in self.losses.items()},
+            "clock": [list(c) for c in self.clock],
+        }
 
     @classmethod
     def from_state_dict(cls, state: dict) -> History:
-        return cls(list(state["steps"]), {k: list(v) for k, v in state["losses"].items()},
-                   [tuple(c) for c in state["clock"]])
+        return cls(
+            list(state["steps"]),
+            {k: list(v) for k, v in state["losses"].items()},
+            [tuple(c) for c in state["clock"]],
+        )
 
 
 class Trainer:
@@ -76,17 +82,29 @@ class Trainer:
     is a path, and only when the losses and weights are finite.
     """
 
-    def __init__(self, step: Step, batches: Iterator, *, modules: dict[str, nn.Module],
-                 optimizers: dict[str, torch.optim.Optimizer], log_every: int = 50,
-                 callbacks: Sequence[Callback] = (), checkpoint: str | Path | None = None,
-                 checkpoint_every: int | None = None, device: torch.device | None = None,
-                 autocast: bool | None = None, progress: bool = True):
+    def __init__(
+        self,
+        step: Step,
+        batches: Iterator,
+        *,
+        modules: dict[str, nn.Module],
+        optimizers: dict[str, torch.optim.Optimizer],
+        log_every: int = 50,
+        callbacks: Sequence[Callback] = (),
+        checkpoint: str | Path | None = None,
+        checkpoint_every: int | None = None,
+        device: torch.device | None = None,
+        autocast: bool | None = None,
+        progress: bool = True,
+    ):
         if log_every < 1:
             raise ValueError(f"log_every must be at least 1, got {log_every}")
         checkpoint_every = checkpoint_every or 10 * log_every
         if checkpoint_every % log_every:
-            raise ValueError(f"checkpoint_every ({checkpoint_every}) must be a multiple "
-                             f"of log_every ({log_every}): checkpoints follow read-backs")
+            raise ValueError(
+                f"checkpoint_every ({checkpoint_every}) must be a multiple "
+                f"of log_every ({log_every}): checkpoints follow read-backs"
+            )
         self.step_fn, self.batches = step, batches
         self.modules, self.optimizers = modules, optimizers
         self.log_every, self.callbacks = log_every, list(callbacks)
@@ -111,23 +129,33 @@ class Trainer:
         if total_steps < self.step:
             raise ValueError(f"already at step {self.step}; total_steps={total_steps}")
         pending: list[dict[str, Tensor]] = []
-        bar = tqdm(total=total_steps, initial=self.step, disable=not self.progress,
-                   desc="training", unit="step", mininterval=1.0)
-        start = time.perf_counter() - (self.history.clock[-1][1] if self.history.clock
-                                       else 0.0)
+        bar = tqdm(
+            total=total_steps,
+            initial=self.step,
+            disable=not self.progress,
+            desc="training",
+            unit="step",
+            mininterval=1.0,
+        )
+        start = time.perf_counter() - (
+            self.history.clock[-1][1] if self.history.clock else 0.0
+        )
         try:
             while self.step < total_steps:
                 batch = next(self.batches).to(self.device, non_blocking=True)
-                with torch.autocast(self.device.type, torch.bfloat16,
-                                    enabled=self.autocast):
+                with torch.autocast(
+                    self.device.type, torch.bfloat16, enabled=self.autocast
+                ):
                     pending.append(self.step_fn(batch))
                 self.step += 1
                 if self.step % self.log_every == 0 or self.step == total_steps:
                     self._read_back(pending, time.perf_counter() - start)
                     pending = []
                     bar.update(self.step - bar.n)
-                    bar.set_postfix({k: f"{v[-1]:.3f}" for k, v in
-                                     self.history.losses.items()}, refresh=False)
+                    bar.set_postfix(
+                        {k: f"{v[-1]:.3f}" for k, v in self.history.losses.items()},
+                        refresh=False,
+                    )
                     if self.checkpoint and self.step % self.checkpoint_every == 0:
                         self.save()
                 for callback in self.callbacks:
@@ -143,16 +171,22 @@ class Trainer:
             self.save()
         return self.history
 
-    def _read_back(self, pending: list[dict[str, Tensor]], seconds: float,
-                   strict: bool = True) -> None:
+    def _read_back(
+        self, pending: list[dict[str, Tensor]], seconds: float, strict: bool = True
+    ) -> None:
         """Copy the pending losses to the host (one sync); stop on NaN/Inf."""
         if not pending:
             return
         first = self.step - len(pending) + 1
-        stacked = {k: torch.stack([p[k].detach().float() for p in pending]).cpu()
-                   for k in pending[0]}  # name -> (n,)
-        bad = {k: int((~v.isfinite()).nonzero()[0]) for k, v in stacked.items()
-               if not v.isfinite().all()}
+        stacked = {
+            k: torch.stack([p[k].detach().float() for p in pending]).cpu()
+            for k in pending[0]
+        }  # name -> (n,)
+        bad = {
+            k: int((~v.isfinite()).nonzero()[0])
+            for k, v in stacked.items()
+            if not v.isfinite().all()
+        }
         if bad:
             name, offset = min(bad.items(), key=lambda item: item[1])
             good = {k: v[:offset].tolist() for k, v in stacked.items()}
@@ -160,38 +194,54 @@ class Trainer:
                 self.history.append(first, good)
             if strict:
                 value = float(stacked[name][offset])
-                raise NonFiniteLossError(self._stop_message(
-                    f"Loss {name!r} became {value} at step {first + offset}"))
+                raise NonFiniteLossError(
+                    self._stop_message(
+                        f"Loss {name!r} became {value} at step {first + offset}"
+                    )
+                )
             return
         self.history.append(first, {k: v.tolist() for k, v in stacked.items()})
         self.history.clock.append((self.step, seconds))
 
     def _stop_message(self, what: str) -> str:
-        where = (f"the last good checkpoint (step {self.last_checkpoint_step}) is "
-                 f"{self.checkpoint}; restore it with trainer.load(path)"
-                 if self.last_checkpoint_step is not None
-                 else "no checkpoint was written (pass checkpoint=path to keep one)")
-        return (f"{what}. Training stopped; the history up to here is in "
-                f"trainer.history ({len(self.history.steps)} steps) and {where}. "
-                "For NaNs, try a lower learning rate or a gradient penalty.")
+        where = (
+            f"the last good checkpoint (step {self.last_checkpoint_step}) is "
+            f"{self.checkpoint}; restore it with trainer.load(path)"
+            if self.last_checkpoint_step is not None
+            else "no checkpoint was written (pass checkpoint=path to keep one)"
+        )
+        return (
+            f"{what}. Training stopped; the history up to here is in "
+            f"trainer.history ({len(self.history.steps)} steps) and {where}. "
+            "For NaNs, try a lower learning rate or a gradient penalty."
+        )
 
     # -- checkpoints -----------------------------------------------------------
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write a checkpoint (atomically); refuse to save non-finite weights."""
         path = Path(path or self.checkpoint or "checkpoint.pt")
-        if not all(torch.isfinite(p).all() for m in self.modules.values()
-                   for p in m.parameters()):
-            raise NonFiniteLossError(self._stop_message(
-                f"Weights are not finite at step {self.step}; not saving them"))
+        if not all(
+            torch.isfinite(p).all()
+            for m in self.modules.values()
+            for p in m.parameters()
+        ):
+            raise NonFiniteLossError(
+                self._stop_message(
+                    f"Weights are not finite at step {self.step}; not saving them"
+                )
+            )
         state = {
             "step": self.step,
             "modules": {k: m.state_dict() for k, m in self.modules.items()},
             "optimizers": {k: o.state_dict() for k, o in self.optimizers.items()},
             "history": self.history.state_dict(),
-            "rng": {"cpu": torch.get_rng_state(),
-                    "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available()
-                    else []},
+            "rng": {
+                "cpu": torch.get_rng_state(),
+                "cuda": torch.cuda.get_rng_state_all()
+                if torch.cuda.is_available()
+                else [],
+            },
         }
         if hasattr(self.batches, "state_dict"):
             state["batches"] = self.batches.state_dict()
@@ -211,8 +261,10 @@ class Trainer:
         state = torch.load(path, map_location="cpu", weights_only=True)
         missing = set(self.modules) ^ set(state["modules"])
         if missing:
-            raise ValueError(f"checkpoint {path} holds modules {sorted(state['modules'])},"
-                             f" but this trainer has {sorted(self.modules)}")
+            raise ValueError(
+                f"checkpoint {path} holds modules {sorted(state['modules'])},"
+                f" but this trainer has {sorted(self.modules)}"
+            )
         for k, module in self.modules.items():
             module.load_state_dict(state["modules"][k])
         for k, opt in self.optimizers.items():

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 
 import matplotlib
 import numpy as np
-import torch
 from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -25,7 +24,9 @@ from gantutor.train import History
 REAL, FAKE = "#1f77b4", "#d62728"
 
 
-def figure(ncols: int = 1, size: float = 3.6, nrows: int = 1) -> tuple[Figure, np.ndarray]:
+def figure(
+    ncols: int = 1, size: float = 3.6, nrows: int = 1
+) -> tuple[Figure, np.ndarray]:
     """A figure with a grid of axes (always returned as a flat array)."""
     fig = Figure(figsize=(size * ncols, size * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False)
@@ -43,29 +44,44 @@ def show_images(ax: Axes, x: Tensor, nrow: int = 8, title: str | None = None) ->
     """Draw images in [-1, 1], shape (B, C, H, W), as one grid on ``ax``."""
     if x.dim() != 4:
         raise ValueError(f"images must have shape (B, C, H, W), got {tuple(x.shape)}")
-    grid = make_grid(to_unit(x.detach().float().cpu()), nrow=nrow, padding=1, pad_value=1)
+    grid = make_grid(
+        to_unit(x.detach().float().cpu()), nrow=nrow, padding=1, pad_value=1
+    )
     ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)
 
 
-def sample_grid(x: Tensor, nrow: int = 8, title: str | None = None,
-                size: float = 4.0) -> Figure:
+def sample_grid(
+    x: Tensor, nrow: int = 8, title: str | None = None, size: float = 4.0
+) -> Figure:
     """A figure of images in [-1, 1] laid out in rows of ``nrow``."""
     fig, (ax,) = figure(size=size)
     show_images(ax, x, nrow, title)
     return fig
 
 
-def scatter_2d(ax: Axes, x_real: Tensor | None = None, x_fake: Tensor | None = None,
-               snapshot: Snapshot2D | None = None, lim: float = 3.0,
-               arrows: bool = True) -> None:
+def scatter_2d(
+    ax: Axes,
+    x_real: Tensor | None = None,
+    x_fake: Tensor | None = None,
+    snapshot: Snapshot2D | None = None,
+    lim: float = 3.0,
+    arrows: bool = True,
+) -> None:
     """Real and fake points; with a snapshot, D's surface σ(D(x)) and G's pull."""
     if snapshot is not None:
         lim = snapshot.lim
-        ax.imshow(snapshot.surface.numpy(), origin="lower", extent=(-lim, lim, -lim, lim),
-                  cmap="RdBu_r", vmin=0, vmax=1, alpha=0.55)
+        ax.imshow(
+            snapshot.surface.numpy(),
+            origin="lower",
+            extent=(-lim, lim, -lim, lim),
+            cmap="RdBu_r",
+            vmin=0,
+            vmax=1,
+            alpha=0.55,
+        )
         x_fake = snapshot.x_fake
     if x_real is not None:
         ax.scatter(*x_real.cpu().T, s=4, c=REAL, alpha=0.4, label="real")
@@ -76,8 +92,18 @@ def scatter_2d(ax: Axes, x_real: Tensor | None = None, x_fake: Tensor | None = N
         push = push / push.norm(dim=1).max().clamp_min(1e-12)  # longest arrow = 1
         step = max(1, len(push) // 150)
         xs, ps = snapshot.x_fake[::step], push[::step]
-        ax.quiver(xs[:, 0], xs[:, 1], ps[:, 0], ps[:, 1], angles="xy",
-                  scale_units="xy", scale=2.5, width=0.004, color="k", alpha=0.7)
+        ax.quiver(
+            xs[:, 0],
+            xs[:, 1],
+            ps[:, 0],
+            ps[:, 1],
+            angles="xy",
+            scale_units="xy",
+            scale=2.5,
+            width=0.004,
+            color="k",
+            alpha=0.7,
+        )
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal")
     ax.set_xticks([]), ax.set_yticks([])
 
@@ -88,8 +114,9 @@ def draw_snapshot(ax: Axes, snapshot: Snapshot2D, x_real: Tensor | None = None) 
     ax.set_title(f"step {snapshot.step}")
 
 
-def loss_curves(history: History, ax: Axes | None = None, title: str = "losses",
-                smooth: int = 0) -> Figure | None:
+def loss_curves(
+    history: History, ax: Axes | None = None, title: str = "losses", smooth: int = 0
+) -> Figure | None:
     """Loss of every step (faint) and a moving average (solid)."""
     fig = None
     if ax is None:
@@ -101,15 +128,19 @@ def loss_curves(history: History, ax: Axes | None = None, title: str = "losses",
         window = smooth or max(1, len(values) // 50)
         kernel = np.ones(window) / window
         mean = np.convolve(values, kernel, mode="valid")
-        line, = ax.plot(steps, values, alpha=0.25, lw=0.8)
-        ax.plot(steps[window - 1:], mean, color=line.get_color(), label=name)
+        (line,) = ax.plot(steps, values, alpha=0.25, lw=0.8)
+        ax.plot(steps[window - 1 :], mean, color=line.get_color(), label=name)
     ax.set(xlabel="step", title=title)
     ax.legend(frameon=False)
     return fig
 
 
-def animate(frames: Sequence, draw: Callable[[Axes, object], None], size: float = 3.6,
-            interval: int = 250):
+def animate(
+    frames: Sequence,
+    draw: Callable[[Axes, object], None],
+    size: float = 3.6,
+    interval: int = 250,
+):
     """Turn snapshots into a JavaScript animation that plays in a static page.
 
     ``draw(ax, frame)`` draws one frame on a cleared axis. Returns an
@@ -139,4 +170,3 @@ def images_over_training(snapshots: Sequence[tuple[int, Tensor]], nrow: int = 8)
         show_images(ax, x, nrow, f"step {step}")
 
     return animate(snapshots, draw, size=4.0)
-

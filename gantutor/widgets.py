@@ -25,14 +25,22 @@ class TrainingExplorer(W.VBox):
     as arrows, the direction in which the generator's loss pushes each sample.
     """
 
-    def __init__(self, snapshots: Sequence[Snapshot2D], x_real: Tensor | None = None,
-                 title: str = ""):
+    def __init__(
+        self,
+        snapshots: Sequence[Snapshot2D],
+        x_real: Tensor | None = None,
+        title: str = "",
+    ):
         if not snapshots:
             raise ValueError("TrainingExplorer needs at least one snapshot")
         self.snapshots, self.x_real, self.title = list(snapshots), x_real, title
-        self.slider = W.IntSlider(value=len(snapshots) - 1, min=0,
-                                  max=len(snapshots) - 1, description="snapshot",
-                                  continuous_update=False)
+        self.slider = W.IntSlider(
+            value=len(snapshots) - 1,
+            min=0,
+            max=len(snapshots) - 1,
+            description="snapshot",
+            continuous_update=False,
+        )
         self.image = W.Image(format="png")
         self.slider.observe(lambda _: self.redraw(), names="value")
         super().__init__([self.slider, self.image])
@@ -56,13 +64,31 @@ class MSEExplorer(W.VBox):
     for every kind of edit) and the score of each kind.
     """
 
-    def __init__(self, digit: Tensor, score: Callable[[Tensor], Tensor],
-                 score_name: str = "learned score", max_pixels: int = 120, seed: int = 0):
-        self.digit, self.score, self.score_name, self.seed = digit, score, score_name, seed
-        self.n = W.IntSlider(value=40, min=0, max=max_pixels, step=5,
-                             description="pixels", continuous_update=False)
-        self.kind = W.ToggleButtons(options=list(edits.KINDS), value="thicken",
-                                    description="edit")
+    def __init__(
+        self,
+        digit: Tensor,
+        score: Callable[[Tensor], Tensor],
+        score_name: str = "learned score",
+        max_pixels: int = 120,
+        seed: int = 0,
+    ):
+        self.digit, self.score, self.score_name, self.seed = (
+            digit,
+            score,
+            score_name,
+            seed,
+        )
+        self.n = W.IntSlider(
+            value=40,
+            min=0,
+            max=max_pixels,
+            step=5,
+            description="pixels",
+            continuous_update=False,
+        )
+        self.kind = W.ToggleButtons(
+            options=list(edits.KINDS), value="thicken", description="edit"
+        )
         self.image = W.Image(format="png")
         self.curves = self._curves(max_pixels)
         for control in (self.n, self.kind):
@@ -75,10 +101,13 @@ class MSEExplorer(W.VBox):
         ns = np.arange(0, max_pixels + 1, 5)
         out = {}
         for kind in edits.KINDS:
-            batch = torch.stack([edits.edit(self.digit, int(n), kind, self.seed)
-                                 for n in ns])
-            out[kind] = (edits.mse(batch, self.digit.expand_as(batch)).numpy(),
-                         self.score(batch).float().numpy())
+            batch = torch.stack(
+                [edits.edit(self.digit, int(n), kind, self.seed) for n in ns]
+            )
+            out[kind] = (
+                edits.mse(batch, self.digit.expand_as(batch)).numpy(),
+                self.score(batch).float().numpy(),
+            )
         return out
 
     def redraw(self) -> None:
@@ -89,8 +118,10 @@ class MSEExplorer(W.VBox):
         viz.show_images(left, edited[None], nrow=1)
         i = n // 5
         mse_values = self.curves[kind][0]
-        left.set_title(f"{kind}: {n} pixels\nMSE {mse_values[i]:.3f} · "
-                       f"{self.score_name} {self.curves[kind][1][i]:.2f}")
+        left.set_title(
+            f"{kind}: {n} pixels\nMSE {mse_values[i]:.3f} · "
+            f"{self.score_name} {self.curves[kind][1][i]:.2f}"
+        )
         right.plot(ns, mse_values, "k--", label="MSE (every edit)")
         for name, (_, score) in self.curves.items():
             right.plot(ns, score, lw=2.5 if name == kind else 1.0, label=name)

@@ -1,0 +1,40 @@
+import pytest
+import torch
+
+import gantutor as gt
+
+
+@pytest.mark.parametrize("name", ["smoke", "cpu", "gpu"])
+def test_profile_read_from_environment(monkeypatch, name):
+    monkeypatch.setenv("GANTUTOR_PROFILE", name)
+    assert gt.profile() == name
+    assert (
+        gt.per_profile(smoke=1, cpu=2, gpu=3) == {"smoke": 1, "cpu": 2, "gpu": 3}[name]
+    )
+
+
+def test_default_profile_follows_cuda(monkeypatch):
+    monkeypatch.delenv("GANTUTOR_PROFILE", raising=False)
+    assert gt.profile() == ("gpu" if torch.cuda.is_available() else "cpu")
+
+
+def test_unknown_profile_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("GANTUTOR_PROFILE", "fast")
+    with pytest.raises(ValueError, match="smoke, cpu, gpu"):
+        gt.profile()
+
+
+def test_seed_makes_draws_repeat():
+    gt.seed(3)
+    a = torch.randn(5)
+    gt.seed(3)
+    torch.testing.assert_close(torch.randn(5), a)
+    with pytest.raises(ValueError):
+        gt.seed(-1)
+
+
+def test_setup_prints_profile_and_device(monkeypatch, capsys):
+    monkeypatch.setenv("GANTUTOR_PROFILE", "smoke")
+    monkeypatch.setenv("GANTUTOR_DEVICE", "cpu")
+    assert gt.setup(0) == torch.device("cpu")
+    assert "profile smoke" in capsys.readouterr().out

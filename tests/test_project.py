@@ -1,0 +1,224 @@
+"""The project's files agree with each other.
+
+environment.yml installs what pyproject.toml pins; notebooks are stored clean and open
+with the generated setup cell; the table of contents and the notebooks match; the README
+quick start and CI run the same two commands.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.specifiers import SpecifierSet
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+QUICK_START = ["bash tools/dev book", "bash tools/dev test"]
+
+
+def _load_tool(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+setup_cell = _load_tool("setup_cell")
+
+
+def _pin(requirement: str) -> tuple[str, str | None]:
+    """``"numpy==2.4.6"`` or conda's ``"numpy=2.4.6"`` -> ("numpy", "2.4.6")."""
+    match = re.fullmatch(
+        r"\s*([A-Za-z0-9_.\-]+)\s*(?:==?\s*([^\s,;]+))?\s*", requirement
+    )
+    if match is None:
+        return requirement.strip(), None
+    return match.group(1).lower().replace("_", "-"), match.group(2)
+
+
+def environment_problems(env: dict, pyproject: dict) -> list[str]:
+    """How a conda environment.yml (parsed) disagrees with pyproject.toml (parsed)."""
+    project = pyproject["project"]
+    extras = project.get("optional-dependencies", {})
+    pinned = dict(
+        _pin(dep)
+        for dep in project["dependencies"] + [d for ds in extras.values() for d in ds]
+    )
+    problems = []
+    conda = [dep for dep in env.get("dependencies", []) if isinstance(dep, str)]
+    pip = next(
+        (
+            dep["pip"]
+            for dep in env.get("dependencies", [])
+            if isinstance(dep, dict) and "pip" in dep
+        ),
+        [],
+    )
+    names = dict(_pin(dep) for dep in conda)
+    python = names.pop("python", None)
+    if python is None:
+        problems.append("environment.yml does not name python")
+    elif not SpecifierSet(project["requires-python"]).contains(python):
+        problems.append(
+            f"python={python} is outside requires-python {project['requires-python']}"
+        )
+    if "pip" not in names:
+        problems.append("environment.yml does not install pip")
+    names.pop("pip", None)
+
+    installs = [
+        re.fullmatch(r"(?:-e\s+)?[\"']?\.(?:\[([^\]]*)\])?[\"']?", p.strip())
+        for p in pip
+    ]
+    installs = [m for m in installs if m]
+    if not installs:
+        problems.append("the pip section does not install the project (-e .[...])")
+    for match in installs:
+        for extra in filter(
+            None, (e.strip() for e in (match.group(1) or "").split(","))
+        ):
+            if extra not in extras:
+                problems.append(f"extra [{extra}] is not in pyproject.toml")
+
+    others = [p for p in pip if not re.match(r"(-e\s+)?[\"']?\.", p.strip())]
+    for name, version in [*names.items(), *(_pin(p) for p in others)]:
+        if version is not None and pinned.get(name) != version:
+            problems.append(
+                f"{name}={version} in environment.yml, {pinned.get(name)} in pyproject"
+            )
+    return problems
+
+
+def test_environment_yml_agrees_with_pyproject():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    assert environment_problems(env, PYPROJECT) == []
+
+
+def test_environment_check_reports_disagreements():
+    env = {
+        "dependencies": [
+            "python=3.10",
+            "numpy=1.26.0",
+            {"pip": ["-e .[book,docs]"]},
+        ]
+    }
+    problems = environment_problems(env, PYPROJECT)
+    assert problems == [
+        "python=3.10 is outside requires-python >=3.11,<3.13",
+        "environment.yml does not install pip",
+        "extra [docs] is not in pyproject.toml",
+        "numpy=1.26.0 in environment.yml, 2.4.6 in pyproject",
+    ]
+    assert "the pip section does not install the project (-e .[...])" in (
+        environment_problems({"dependencies": ["python=3.11", "pip"]}, PYPROJECT)
+    )
+
+
+def notebooks() -> list[Path]:
+    return sorted(
+        path
+        for path in (ROOT / "book").rglob("*.ipynb")
+        if not {".ipynb_checkpoints", "_build"} & set(path.parts)
+    )
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=_id)
+def test_notebook_is_stored_clean_with_python3_kernel(path: Path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3"
+    dirty = [
+        i
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "code" and (cell["outputs"] or cell["execution_count"])
+    ]
+    assert not dirty, f"cells {dirty} carry outputs or execution counts; clear them"
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=_id)
+def test_notebook_starts_with_the_setup_cell(path: Path):
+    assert not setup_cell.differs(path, setup_cell.setup_cell_source()), (
+        f"the first code cell of {_id(path)} is not the setup cell; run "
+        "python tools/setup_cell.py --write"
+    )
+
+
+def test_setup_cell_uses_the_configured_url_and_pins():
+    source = setup_cell.setup_cell_source()
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert f'"gantutor @ git+{config["repository"]["url"]}"' in source
+    for dep in PYPROJECT["project"]["dependencies"]:
+        if dep.startswith(("pytorch-fid", "mlxtend")):
+            assert dep in source
+
+
+def test_setup_cell_check_fails_then_write_fixes(tmp_path: Path):
+    import nbformat
+
+    path = tmp_path / "chapter.ipynb"
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# A"), nbformat.v4.new_code_cell("x = 1")]
+    )
+    nbformat.write(nb, path)
+    assert setup_cell.main(["--check", str(path)]) == 1
+    assert setup_cell.main(["--write", str(path)]) == 0
+    assert setup_cell.main(["--check", str(path)]) == 0
+    sources = [cell.source for cell in nbformat.read(path, as_version=4).cells]
+    assert sources == ["# A", setup_cell.setup_cell_source(), "x = 1"]
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            files.extend([entry["file"]] if "file" in entry else [])
+            walk(entry.get("chapters", []) + entry.get("sections", []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return files
+
+
+def test_every_toc_entry_exists():
+    missing = [
+        f
+        for f in toc_files()
+        if not any((ROOT / f"{f}{suffix}").is_file() for suffix in (".ipynb", ".md"))
+    ]
+    assert not missing, f"_toc.yml names files that do not exist: {missing}"
+
+
+def test_every_notebook_is_in_the_toc():
+    listed = {str(Path(f).with_suffix("")) for f in toc_files()}
+    orphans = [
+        _id(path)
+        for path in notebooks()
+        if str(path.relative_to(ROOT).with_suffix("")) not in listed
+    ]
+    assert not orphans, f"notebooks missing from _toc.yml (not built): {orphans}"
+
+
+def test_readme_quick_start_is_the_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Quick start\n(.*?)(?=^## )", readme, re.M | re.S)
+    assert section, "README.md has no '## Quick start' section"
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", section.group(1), re.M | re.S)
+    assert len(blocks) == 1, "the quick start must be one code block"
+    commands = [line.split("#")[0].strip() for line in blocks[0].splitlines()]
+    assert [c for c in commands if c] == QUICK_START
+
+
+def test_ci_runs_the_quick_start_test_command():
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    code = [line.split("#")[0] for line in lines]
+    assert any(re.search(r"(^|\s)bash tools/dev test(\s|$|\|)", line) for line in code)

@@ -1,16 +1,29 @@
 """gantutor: the PyTorch package behind *GANs, an interactive tutorial*.
 
     import gantutor as gt
-    device = gt.setup(seed=0)            # seeds, prints profile and device
+    device = gt.setup(seed_value=0)      # seeds, prints profile and device
     steps = gt.per_profile(smoke=200, cpu=3_000, gpu=20_000)
 
 Modules: ``data``, ``models``, ``losses``, ``steps``, ``train``, ``callbacks``,
-``viz``, ``widgets`` and ``edits``.
+``viz``, ``widgets``, ``edits``, ``regression``, ``divergences`` and ``metrics``.
 """
 
 __version__ = "0.1.0"
 
-from gantutor import callbacks, data, edits, losses, models, steps, train, viz, widgets
+from gantutor import (
+    callbacks,
+    data,
+    divergences,
+    edits,
+    losses,
+    metrics,
+    models,
+    regression,
+    steps,
+    train,
+    viz,
+    widgets,
+)
 from gantutor.runtime import PROFILES, device, per_profile, profile, seed, setup
 
 __all__ = [
@@ -18,10 +31,13 @@ __all__ = [
     "callbacks",
     "data",
     "device",
+    "divergences",
     "edits",
     "losses",
+    "metrics",
     "models",
     "per_profile",
+    "regression",
     "profile",
     "seed",
     "setup",

@@ -170,3 +170,23 @@ def images_over_training(snapshots: Sequence[tuple[int, Tensor]], nrow: int = 8)
         show_images(ax, x, nrow, f"step {step}")
 
     return animate(snapshots, draw, size=4.0)
+
+
+def _show_figures_in_ipython() -> None:
+    """Let IPython show a returned :class:`Figure` as a PNG.
+
+    Without pyplot, nothing registers a formatter for ``Figure`` (only
+    ``%matplotlib inline`` does), and a cell ending in ``fig`` shows its text repr.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        png = shell.display_formatter.formatters["image/png"]
+        png.for_type(Figure, lambda fig: print_figure(fig, "png"))
+
+
+_show_figures_in_ipython()

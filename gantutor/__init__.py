@@ -5,7 +5,8 @@
     steps = gt.per_profile(smoke=200, cpu=3_000, gpu=20_000)
 
 Modules: ``data``, ``models``, ``losses``, ``steps``, ``train``, ``callbacks``,
-``viz``, ``widgets``, ``edits``, ``regression``, ``divergences`` and ``metrics``.
+``viz``, ``widgets``, ``edits``, ``regression``, ``divergences``, ``metrics``,
+``metrics_lab`` and ``metrics_widgets``.
 """
 
 __version__ = "0.1.0"
@@ -17,6 +18,8 @@ from gantutor import (
     edits,
     losses,
     metrics,
+    metrics_lab,
+    metrics_widgets,
     models,
     regression,
     steps,
@@ -35,6 +38,8 @@ __all__ = [
     "edits",
     "losses",
     "metrics",
+    "metrics_lab",
+    "metrics_widgets",
     "models",
     "per_profile",
     "regression",

@@ -32,7 +32,12 @@ SCREENSHOTS = BUILD / "screenshots"
 
 # Figures (<img> in cell outputs) a page must show; notebooks not listed need one,
 # Markdown pages none.
-MIN_FIGURES = {"book/intro": 1}
+MIN_FIGURES = {
+    "book/intro": 1,
+    "book/part6/inception-score": 4,
+    "book/part6/fid": 2,
+    "book/part6/beyond-fid": 4,
+}
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

@@ -5,8 +5,9 @@
     steps = gt.per_profile(smoke=200, cpu=3_000, gpu=20_000)
 
 Modules: ``data``, ``models``, ``losses``, ``steps``, ``train``, ``callbacks``,
-``viz``, ``widgets``, ``edits``, ``regression``, ``divergences``, ``metrics``,
-``metrics_lab`` and ``metrics_widgets``.
+``viz``, ``widgets``, ``edits``, ``regression``, ``divergences``, ``fgan``,
+``landscape``, ``landscape_widgets``, ``metrics``, ``metrics_lab`` and
+``metrics_widgets``.
 """
 
 __version__ = "0.1.0"
@@ -16,6 +17,9 @@ from gantutor import (
     data,
     divergences,
     edits,
+    fgan,
+    landscape,
+    landscape_widgets,
     losses,
     metrics,
     metrics_lab,
@@ -36,6 +40,9 @@ __all__ = [
     "device",
     "divergences",
     "edits",
+    "fgan",
+    "landscape",
+    "landscape_widgets",
     "losses",
     "metrics",
     "metrics_lab",

@@ -6,16 +6,18 @@
 
 Modules: ``data``, ``models``, ``losses``, ``steps``, ``train``, ``callbacks``,
 ``viz``, ``widgets``, ``edits``, ``regression``, ``divergences``, ``fgan``,
-``landscape``, ``landscape_widgets``, ``metrics``, ``metrics_lab`` and
-``metrics_widgets``.
+``ebgan``, ``compare_widgets``, ``landscape``, ``landscape_widgets``, ``metrics``,
+``metrics_lab`` and ``metrics_widgets``.
 """
 
 __version__ = "0.1.0"
 
 from gantutor import (
     callbacks,
+    compare_widgets,
     data,
     divergences,
+    ebgan,
     edits,
     fgan,
     landscape,
@@ -36,9 +38,11 @@ from gantutor.runtime import PROFILES, device, per_profile, profile, seed, setup
 __all__ = [
     "PROFILES",
     "callbacks",
+    "compare_widgets",
     "data",
     "device",
     "divergences",
+    "ebgan",
     "edits",
     "fgan",
     "landscape",

@@ -12,12 +12,19 @@ The game of Goodfellow et al. (2014, arXiv:1406.2661) is
     min_G max_D  V(D, G) = E_x[log D(x)] + E_z[log(1 - D(G(z)))]
 
 explained in the chapter *GAN*.
+
+The least-squares losses of Mao et al. (2017, arXiv:1611.04076), chapter *LSGAN*,
+read D's raw output ``d`` as a score regressed onto targets: ``b`` for real
+samples, ``a`` for fakes, ``c`` the value G wants D to give its fakes. With
+``b > a`` higher still means "more real", so the convention holds; no sigmoid is
+applied.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import torch.nn.functional as F
 from torch import Tensor
@@ -63,6 +70,35 @@ def nonsaturating_g(d_fake: Tensor) -> Tensor:
     return F.softplus(-_logits(d_fake, "d_fake")).mean()
 
 
+def lsgan_d(d_real: Tensor, d_fake: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
+    """Least-squares discriminator loss ½ E[(d_real − b)²] + ½ E[(d_fake − a)²].
+
+    D regresses real samples onto ``b`` and fakes onto ``a`` (Mao et al. 2017,
+    eq. 2). For a fixed G the minimiser is D*(x) = (b p_data + a p_g) / (p_data + p_g).
+    """
+    if not b > a:
+        raise ValueError(
+            f"the real target b must exceed the fake target a (higher = real); "
+            f"got a={a}, b={b}"
+        )
+    d_real, d_fake = _logits(d_real, "d_real"), _logits(d_fake, "d_fake")
+    return 0.5 * (d_real - b).square().mean() + 0.5 * (d_fake - a).square().mean()
+
+
+def lsgan_g(d_fake: Tensor, c: float = 1.0) -> Tensor:
+    """Least-squares generator loss ½ E[(d_fake − c)²] (Mao et al. 2017, eq. 2).
+
+    Its gradient with respect to D's output is d_fake − c: it grows with the
+    distance from the target instead of saturating as the sigmoid does.
+    """
+    return 0.5 * (_logits(d_fake, "d_fake") - c).square().mean()
+
+
+# The two a-b-c codings of Mao et al. 2017: 0-1-1 (G wants its fakes taken for
+# real) and -1/1/0 (b - c = 1, b - a = 2: G minimises a Pearson χ² divergence).
+LSGAN_CODES = {"lsgan": (0.0, 1.0, 1.0), "lsgan-pearson": (-1.0, 1.0, 0.0)}
+
+
 @dataclass(frozen=True)
 class GANLoss:
     """A named pair of losses: ``d(d_real, d_fake)`` and ``g(d_fake)``."""
@@ -75,6 +111,10 @@ class GANLoss:
 LOSSES = {
     "minimax": GANLoss("minimax", gan_d, minimax_g),
     "non-saturating": GANLoss("non-saturating", gan_d, nonsaturating_g),
+    **{
+        name: GANLoss(name, partial(lsgan_d, a=a, b=b), partial(lsgan_g, c=c))
+        for name, (a, b, c) in LSGAN_CODES.items()
+    },
 }
 
 

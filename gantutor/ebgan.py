@@ -56,12 +56,12 @@ def margin_hinge(e_fake: Tensor, margin: float) -> Tensor:
 
 
 def ebgan_d(e_real: Tensor, e_fake: Tensor, margin: float) -> Tensor:
-    """Discriminator loss E[E(x)] + E[[m − E(G(z))]⁺] (Zhao et al. 2016, eq. 1)."""
+    """Discriminator loss E[E(x)] + E[[m − E(G(z))]⁺] (Zhao et al. 2016)."""
     return _energies(e_real, "e_real").mean() + margin_hinge(e_fake, margin)
 
 
 def ebgan_g(e_fake: Tensor) -> Tensor:
-    """Generator loss E[E(G(z))] (Zhao et al. 2016, eq. 2): make fakes low-energy."""
+    """Generator loss E[E(G(z))] (Zhao et al. 2016): make fakes low-energy."""
     return _energies(e_fake, "e_fake").mean()
 
 
@@ -69,8 +69,8 @@ def pulling_away(s: Tensor, eps: float = 1e-8) -> Tensor:
     """PT = 1/(N(N−1)) Σ_{i≠j} (s_iᵀ s_j / (‖s_i‖ ‖s_j‖))² for codes s (N, d).
 
     The mean squared cosine similarity between distinct codes of a batch: 0 for
-    orthogonal codes, 1 for codes that all point the same way (Zhao et al. 2016,
-    eq. 7). Added to L_G, it pushes G's samples apart in D's code space.
+    orthogonal codes, 1 for codes that all point the same way (Zhao et al.
+    2016). Added to L_G, it pushes G's samples apart in D's code space.
     """
     if s.dim() != 2 or len(s) < 2:
         raise ValueError(

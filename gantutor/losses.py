@@ -73,8 +73,8 @@ def nonsaturating_g(d_fake: Tensor) -> Tensor:
 def lsgan_d(d_real: Tensor, d_fake: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Least-squares discriminator loss ½ E[(d_real − b)²] + ½ E[(d_fake − a)²].
 
-    D regresses real samples onto ``b`` and fakes onto ``a`` (Mao et al. 2017,
-    eq. 2). For a fixed G the minimiser is D*(x) = (b p_data + a p_g) / (p_data + p_g).
+    D regresses real samples onto ``b`` and fakes onto ``a`` (Mao et al. 2017).
+    For a fixed G the minimiser is D*(x) = (b p_data + a p_g) / (p_data + p_g).
     """
     if not b > a:
         raise ValueError(
@@ -86,7 +86,7 @@ def lsgan_d(d_real: Tensor, d_fake: Tensor, a: float = 0.0, b: float = 1.0) -> T
 
 
 def lsgan_g(d_fake: Tensor, c: float = 1.0) -> Tensor:
-    """Least-squares generator loss ½ E[(d_fake − c)²] (Mao et al. 2017, eq. 2).
+    """Least-squares generator loss ½ E[(d_fake − c)²] (Mao et al. 2017).
 
     Its gradient with respect to D's output is d_fake − c: it grows with the
     distance from the target instead of saturating as the sigmoid does.

@@ -17,7 +17,7 @@ def lsgan_d_integral(d: torch.Tensor, p_data, p_g, a: float, b: float):
 
 
 def optimal_d(p_data, p_g, a: float, b: float):
-    """D*(x) = (b p_data + a p_g) / (p_data + p_g) (Mao et al. 2017, eq. 6)."""
+    """D*(x) = (b p_data + a p_g) / (p_data + p_g) (Mao et al. 2017)."""
     return (b * p_data + a * p_g) / (p_data + p_g)
 
 
@@ -66,7 +66,7 @@ def pearson_chi2(p, q):
 
 
 def test_generator_objective_at_d_star_is_half_pearson_chi2():
-    # Mao et al. 2017, eq. 8-9: with b − c = 1 and b − a = 2 (a, b, c = −1, 1, 0),
+    # Mao et al. 2017: with b − c = 1 and b − a = 2 (a, b, c = −1, 1, 0),
     # C(G) = ½ E_pdata[(D* − c)²] + ½ E_pg[(D* − c)²] = ½ χ²(p_d + p_g ‖ 2 p_g).
     a, b, c = losses.LSGAN_CODES["lsgan-pearson"]
     assert (b - c, b - a) == (1.0, 2.0)

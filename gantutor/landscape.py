@@ -92,15 +92,7 @@ def uniform(theta: Tensor, width: float) -> dict[str, Tensor]:
     if width <= 0:
         raise ValueError(f"width must be positive, got {width}")
     apart = (theta.abs() / width).clamp(max=1.0)  # 1 − o
-    infinite = torch.where(theta == 0, 0.0, math.inf).to(theta)
-    return {
-        "JS": LOG2 * apart,
-        "KL": infinite,
-        "reverse KL": infinite,
-        "Pearson χ²": infinite,
-        "squared Hellinger": 2 * apart,
-        "W1": theta.abs(),
-    }
+    return _partly_apart(theta, apart)
 
 
 def segments(theta: Tensor, sigma: float | None = None) -> dict[str, Tensor]:
@@ -108,7 +100,11 @@ def segments(theta: Tensor, sigma: float | None = None) -> dict[str, Tensor]:
 
     ``sigma`` is ignored (the segments have no width to set).
     """
-    apart = (theta != 0).to(theta)
+    return _partly_apart(theta, (theta != 0).to(theta))
+
+
+def _partly_apart(theta: Tensor, apart: Tensor) -> dict[str, Tensor]:
+    """Divergences of two shifted uniforms whose non-overlapping share is ``apart``."""
     infinite = torch.where(theta == 0, 0.0, math.inf).to(theta)
     return {
         "JS": LOG2 * apart,

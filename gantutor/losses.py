@@ -18,6 +18,12 @@ read D's raw output ``d`` as a score regressed onto targets: ``b`` for real
 samples, ``a`` for fakes, ``c`` the value G wants D to give its fakes. With
 ``b > a`` higher still means "more real", so the convention holds; no sigmoid is
 applied.
+
+The Wasserstein losses of Arjovsky et al. (2017, arXiv:1701.07875), chapter
+*WGAN*, read D's output as a critic's score f(x): no sigmoid, no probability.
+The critic maximises E[f(x_real)] − E[f(x_fake)], an estimate of the
+Wasserstein-1 distance when f is 1-Lipschitz (see :mod:`gantutor.penalties`).
+Higher still means "more real".
 """
 
 from __future__ import annotations
@@ -94,6 +100,21 @@ def lsgan_g(d_fake: Tensor, c: float = 1.0) -> Tensor:
     return 0.5 * (_logits(d_fake, "d_fake") - c).square().mean()
 
 
+def wasserstein_d(d_real: Tensor, d_fake: Tensor) -> Tensor:
+    """Critic loss E[f(x_fake)] − E[f(x_real)] (Arjovsky et al. 2017).
+
+    Its negative is the critic's estimate of W1(p_data, p_G), valid only while
+    f is kept 1-Lipschitz (clipping or a gradient penalty).
+    """
+    d_real, d_fake = _logits(d_real, "d_real"), _logits(d_fake, "d_fake")
+    return d_fake.mean() - d_real.mean()
+
+
+def wasserstein_g(d_fake: Tensor) -> Tensor:
+    """Generator loss −E[f(x_fake)]: G moves its samples up the critic's slope."""
+    return -_logits(d_fake, "d_fake").mean()
+
+
 # The two a-b-c codings of Mao et al. 2017: 0-1-1 (G wants its fakes taken for
 # real) and -1/1/0 (b - c = 1, b - a = 2: G minimises a Pearson χ² divergence).
 LSGAN_CODES = {"lsgan": (0.0, 1.0, 1.0), "lsgan-pearson": (-1.0, 1.0, 0.0)}
@@ -111,6 +132,7 @@ class GANLoss:
 LOSSES = {
     "minimax": GANLoss("minimax", gan_d, minimax_g),
     "non-saturating": GANLoss("non-saturating", gan_d, nonsaturating_g),
+    "wasserstein": GANLoss("wasserstein", wasserstein_d, wasserstein_g),
     **{
         name: GANLoss(name, partial(lsgan_d, a=a, b=b), partial(lsgan_g, c=c))
         for name, (a, b, c) in LSGAN_CODES.items()

@@ -22,16 +22,28 @@ class Snapshot2D:
     step: int
     x_fake: Tensor  # (n, 2) G's samples for fixed z
     push: Tensor  # (n, 2) −∂loss_G/∂x at each sample: where G's loss moves it
-    surface: Tensor  # (R, R) σ(D(x)) on the grid, rows along y
+    surface: Tensor  # (R, R) σ(D(x)), or D(x) − mean for "score", rows along y
     lim: float  # the grid spans [−lim, lim]²
+    kind: str = "probability"  # how `surface` reads D: see SURFACES
+
+
+# How D's output is shown on the plane: as the probability σ(D(x)) of "real" (GAN),
+# or as a raw score centred on its mean over the grid (WGAN critics, LSGAN
+# regressors: only differences of the score matter to G).
+SURFACES = ("probability", "score")
 
 
 @torch.no_grad()
-def _surface(D: nn.Module, lim: float, resolution: int, device) -> Tensor:
+def _surface(
+    D: nn.Module, lim: float, resolution: int, device, kind: str = "probability"
+) -> Tensor:
+    if kind not in SURFACES:
+        raise ValueError(f"unknown surface {kind!r}; choose one of {SURFACES}")
     ticks = torch.linspace(-lim, lim, resolution, device=device)
     yy, xx = torch.meshgrid(ticks, ticks, indexing="ij")
     grid = torch.stack([xx.flatten(), yy.flatten()], dim=1)  # (R*R, 2)
-    return torch.sigmoid(D(grid).float()).view(resolution, resolution).cpu()
+    d = D(grid).float().view(resolution, resolution).cpu()
+    return torch.sigmoid(d) if kind == "probability" else d - d.mean()
 
 
 def snapshot_2d(
@@ -42,8 +54,13 @@ def snapshot_2d(
     loss: str | losses.GANLoss = "non-saturating",
     lim: float = 3.0,
     resolution: int = 60,
+    surface: str = "probability",
 ) -> Snapshot2D:
-    """A :class:`Snapshot2D` of a 2-D GAN for fixed noise ``z`` (n, latent_dim)."""
+    """A :class:`Snapshot2D` of a 2-D GAN for fixed noise ``z`` (n, latent_dim).
+
+    ``surface`` is ``"probability"`` (σ(D(x)), for classifiers) or ``"score"``
+    (D(x) centred, for critics and regressors); see ``SURFACES``.
+    """
     loss = losses.get(loss)
     was_training = G.training, D.training
     G.eval(), D.eval()
@@ -53,9 +70,9 @@ def snapshot_2d(
     with torch.enable_grad():
         per_sample = loss.g(D(x)) * len(x)  # sum over samples: per-sample gradients
         (grad,) = torch.autograd.grad(per_sample, x)
-    surface = _surface(D, lim, resolution, z.device)
+    values = _surface(D, lim, resolution, z.device, surface)
     G.train(was_training[0]), D.train(was_training[1])
-    return Snapshot2D(step, x.detach().cpu(), -grad.cpu(), surface, lim)
+    return Snapshot2D(step, x.detach().cpu(), -grad.cpu(), values, lim, surface)
 
 
 class Snapshots2D:
@@ -69,14 +86,25 @@ class Snapshots2D:
         every: int,
         loss: str | losses.GANLoss = "non-saturating",
         lim: float = 3.0,
+        surface: str = "probability",
     ):
+        if surface not in SURFACES:
+            raise ValueError(f"unknown surface {surface!r}; choose one of {SURFACES}")
         self.G, self.D, self.z, self.every = G, D, z, every
-        self.loss, self.lim = loss, lim
+        self.loss, self.lim, self.surface = loss, lim, surface
         self.snapshots: list[Snapshot2D] = []
 
     def __call__(self, trainer) -> None:
         self.snapshots.append(
-            snapshot_2d(self.G, self.D, self.z, trainer.step, self.loss, self.lim)
+            snapshot_2d(
+                self.G,
+                self.D,
+                self.z,
+                trainer.step,
+                self.loss,
+                self.lim,
+                surface=self.surface,
+            )
         )
 
 

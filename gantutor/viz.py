@@ -70,16 +70,25 @@ def scatter_2d(
     lim: float = 3.0,
     arrows: bool = True,
 ) -> None:
-    """Real and fake points; with a snapshot, D's surface σ(D(x)) and G's pull."""
+    """Real and fake points; with a snapshot, D's surface and G's pull.
+
+    A ``"probability"`` surface is drawn on [0, 1]; a ``"score"`` surface on a
+    scale symmetric about its mean (red: more real than average).
+    """
     if snapshot is not None:
         lim = snapshot.lim
+        if snapshot.kind == "probability":
+            vmin, vmax = 0.0, 1.0
+        else:
+            vmax = float(snapshot.surface.abs().max().clamp_min(1e-12))
+            vmin = -vmax
         ax.imshow(
             snapshot.surface.numpy(),
             origin="lower",
             extent=(-lim, lim, -lim, lim),
             cmap="RdBu_r",
-            vmin=0,
-            vmax=1,
+            vmin=vmin,
+            vmax=vmax,
             alpha=0.55,
         )
         x_fake = snapshot.x_fake

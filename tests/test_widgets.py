@@ -80,3 +80,23 @@ def test_figures(snapshots):
     assert gt.viz.to_png(grid)[:4] == b"\x89PNG"
     with pytest.raises(ValueError, match=r"\(B, C, H, W\)"):
         gt.viz.sample_grid(torch.zeros(28, 28))
+
+
+def test_score_surface_is_the_centred_critic_output():
+    class Critic(torch.nn.Module):  # f(x, y) = 3x: a linear critic
+        def forward(self, x):
+            return 3 * x[:, :1]
+
+    G = gt.models.MLPGenerator(2, 2, hidden=8, depth=1)
+    z = torch.randn(10, 2)
+    snap = snapshot_2d(
+        G, Critic(), z, loss="wasserstein", lim=2.0, resolution=5, surface="score"
+    )
+    ticks = torch.linspace(-2.0, 2.0, 5)
+    torch.testing.assert_close(snap.surface, (3 * ticks).expand(5, 5))  # rows along y
+    torch.testing.assert_close(snap.push, torch.tensor([3.0, 0.0]).expand(10, 2))
+    assert snap.kind == "score"
+    fig, (ax,) = gt.viz.figure()
+    gt.viz.draw_snapshot(ax, snap)  # a symmetric colour scale, no error
+    with pytest.raises(ValueError, match="unknown surface"):
+        gt.callbacks.Snapshots2D(G, Critic(), z, every=1, surface="logit")

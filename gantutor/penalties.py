@@ -42,10 +42,12 @@ def gradient_norms(D: nn.Module, x: Tensor, create_graph: bool = True) -> Tensor
     """‖∇ₓ D(x)‖₂ for each sample: the gradient is flattened per sample, (B,).
 
     With ``create_graph=True`` (the default) the norms can be back-propagated
-    into D's weights, as a penalty needs. Computed in float32.
+    into D's weights, as a penalty needs. Computed in float32 (float64 inputs
+    stay float64), also inside a bf16 autocast region.
     """
+    dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
     with torch.autocast(x.device.type, enabled=False):
-        x = x.detach().float().requires_grad_(True)
+        x = x.detach().to(dtype).requires_grad_(True)
         d = D(x)
         (grad,) = torch.autograd.grad(d.sum(), x, create_graph=create_graph)
     return grad.flatten(1).norm(dim=1)  # (B,)

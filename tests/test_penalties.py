@@ -137,3 +137,11 @@ def test_wasserstein_losses_sign_convention():
     torch.testing.assert_close(losses.wasserstein_d(d_real, d_fake), torch.tensor(-2.5))
     torch.testing.assert_close(losses.wasserstein_g(d_fake), torch.tensor(-0.5))
     assert losses.get("wasserstein").d is losses.wasserstein_d
+
+
+def test_float64_critics_keep_float64():
+    D = nn.Linear(3, 1).double()
+    x = torch.randn(4, 3, dtype=torch.float64)
+    norms = penalties.gradient_norms(D, x)
+    assert norms.dtype == torch.float64
+    torch.testing.assert_close(norms, D.weight.norm().expand(4))

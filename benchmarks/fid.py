@@ -3,23 +3,39 @@
     python benchmarks/fid.py            # 2048-d, as Inception pool3
     python benchmarks/fid.py --dim 512
     python benchmarks/fid.py --quick    # 256-d, a CI-sized run
+    python benchmarks/fid.py --end-to-end --n 50000   # then FID's whole cost
 
 Both get the same statistics: means and covariances of ``2 × dim`` Gaussian
 samples with random correlations, in float64. One timed run of each; the CUDA
 route (float64 on the GPU, when there is one) gets one untimed warm-up on a small
 matrix first, so cuSOLVER's start-up is not counted.
+
+``--end-to-end`` then times FID as a chapter pays for it, for ``--n`` samples:
+make them (a DCGAN-64 generator; real digits for mnist-cnn), extract features,
+reduce them to float64 statistics on the device, take the distance to reference
+statistics. Each precision setting of the extractor (strict fp32, TF32, bf16
+autocast, bf16 + channels_last) runs on the same samples against the same
+reference, and the FID shift relative to strict fp32 is reported. The FID
+Inception weights cannot be downloaded here: ``inception`` is pytorch-fid's
+Inception-v3 with random weights, right for timing, only indicative for shifts;
+``mnist-cnn`` has real weights.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import torch
 from pytorch_fid.fid_score import calculate_frechet_distance
 
-from gantutor.metrics import frechet_distance
+import gantutor as gt
+from gantutor import metrics
+from gantutor.metrics import extractors, frechet_distance
 
 
 def make_statistics(dim: int, seed: int) -> list[np.ndarray]:
@@ -44,6 +60,7 @@ def main() -> None:
     parser.add_argument("--dim", type=int, default=2048)
     parser.add_argument("--quick", action="store_true", help="dim 256 (< 20 s)")
     parser.add_argument("--seed", type=int, default=0)
+    add_end_to_end_arguments(parser)
     args = parser.parse_args()
     dim = 256 if args.quick else args.dim
     mu1, sigma1, mu2, sigma2 = make_statistics(dim, args.seed)
@@ -68,6 +85,165 @@ def main() -> None:
     for method, device, value, seconds in rows:
         diff = abs(value - reference) / abs(reference)
         print(f"{method:32} {device:6} {seconds:9.3f} {value:14.6f} {diff:10.1e}")
+    if args.end_to_end:
+        print()
+        end_to_end(args)
+
+
+# -- the end-to-end cost of FID ------------------------------------------------------
+
+SETTINGS = {  # name: (TF32, bf16 autocast, channels_last)
+    "fp32": (False, False, False),
+    "tf32": (True, False, False),
+    "bf16": (False, True, False),
+    "bf16+channels_last": (False, True, True),
+}
+
+
+def add_end_to_end_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("end to end")
+    group.add_argument("--end-to-end", action="store_true")
+    group.add_argument("--n", type=int, default=50_000, help="generated samples")
+    group.add_argument("--n-ref", type=int, default=10_000, help="reference samples")
+    group.add_argument("--batch-size", type=int, default=500)
+    group.add_argument("--extractors", default="inception,mnist-cnn")
+    group.add_argument("--json", default=None, help="also write the rows here")
+
+
+@contextlib.contextmanager
+def precision(tf32: bool) -> Iterator[None]:
+    """TF32 on or off for matmuls and convolutions (strict fp32 when off)."""
+    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = tf32
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+@torch.no_grad()
+def generated(n: int, batch_size: int, device: torch.device, seed: int) -> torch.Tensor:
+    """n images (n, 3, 64, 64) from a randomly initialised DCGAN-64, in fp32."""
+    torch.manual_seed(seed)
+    G = gt.models.DCGANGenerator(100, 64, 3, 64).to(device).eval()
+    gen = torch.Generator(device).manual_seed(seed)
+    with precision(False):
+        return torch.cat(
+            [
+                G(
+                    torch.randn(
+                        min(batch_size, n - i), 100, device=device, generator=gen
+                    )
+                )
+                for i in range(0, n, batch_size)
+            ]
+        )
+
+
+def samples(name: str, n: int, n_ref: int, batch_size: int, device: torch.device):
+    """(samples, reference images, what they are, seconds to make the samples)."""
+    if name == "mnist-cnn":
+        train, test = gt.data.mnist("train"), gt.data.mnist("test")
+        x, x_ref = train.x[:n].to(device), test.x[:n_ref].to(device)
+        return x, x_ref, f"{len(x)} real training digits vs {len(x_ref)} test", 0.0
+    sync(device)
+    started = time.perf_counter()
+    x = generated(n, batch_size, device, seed=0)
+    sync(device)
+    seconds = time.perf_counter() - started
+    x_ref = generated(n_ref, batch_size, device, seed=1)
+    what = f"{n} images of one random DCGAN-64 vs {n_ref} of another"
+    return x, x_ref, what, seconds
+
+
+def timed_fid(ex, x, reference, setting: str, batch_size: int, device) -> tuple:
+    """FID of images ``x`` against ``reference`` statistics, and its seconds."""
+    tf32, bf16, channels_last = SETTINGS[setting]
+    ex.to(
+        memory_format=torch.channels_last if channels_last else torch.contiguous_format
+    )
+    sync(device)
+    started = time.perf_counter()
+    with precision(tf32), torch.autocast(device.type, torch.bfloat16, enabled=bf16):
+        value = metrics.fid(
+            reference,
+            x.split(batch_size),
+            features=ex,
+            pixel_range="[-1,1]",
+            batch_size=batch_size,
+            device=device,
+            progress=False,
+        )
+    sync(device)
+    ex.to(memory_format=torch.contiguous_format)
+    return value, time.perf_counter() - started
+
+
+def end_to_end(args: argparse.Namespace) -> None:
+    device = gt.device()
+    where = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
+    print(f"End-to-end FID cost on {device} ({where}), torch {torch.__version__}")
+    if device.type != "cuda":
+        print("(on the CPU, TF32 changes nothing: its row repeats fp32)")
+    rows, best = [], {}
+    for name in args.extractors.split(","):
+        if name == "inception":
+            ex = extractors.inception_untrained_for_tests().to(device)
+        else:
+            ex = extractors.extractor(name, device)
+        x, x_ref, what, make_seconds = samples(
+            name, args.n, args.n_ref, args.batch_size, device
+        )
+        with precision(False):
+            ref_features = metrics.iter_features(
+                x_ref.split(args.batch_size), ex, "[-1,1]", progress=False
+            )
+            reference = metrics.statistics(ref_features, ex.name)
+        timed_fid(
+            ex, x[: 2 * args.batch_size], reference, "bf16", args.batch_size, device
+        )  # warm-up: cuDNN and cuBLAS start-up, bf16 kernels
+        print(f"{ex.name}: {what}; generating took {make_seconds:.2f} s")
+        print(f"{'setting':20} {'seconds':>8} {'images/s':>9} {'FID':>14} {'shift':>9}")
+        fid_fp32 = None
+        for setting in SETTINGS:
+            value, seconds = timed_fid(
+                ex, x, reference, setting, args.batch_size, device
+            )
+            fid_fp32 = value if fid_fp32 is None else fid_fp32
+            shift = abs(value - fid_fp32) / abs(fid_fp32)
+            total = seconds + make_seconds
+            print(
+                f"{setting:20} {total:8.2f} {len(x) / total:9.1f} {value:14.6g} "
+                f"{shift:9.2%}"
+            )
+            rows.append(
+                dict(
+                    extractor=ex.name,
+                    setting=setting,
+                    n=len(x),
+                    seconds=total,
+                    generate_seconds=make_seconds,
+                    fid=value,
+                    rel_shift=shift,
+                )
+            )
+        ok = [r for r in rows if r["extractor"] == ex.name and r["rel_shift"] <= 1e-3]
+        best[ex.name] = min(ok, key=lambda r: r["seconds"])["setting"]
+        print(f"fastest setting with a shift <= 0.1 %: {best[ex.name]}")
+    if "inception" in args.extractors:
+        print(
+            "inception-untrained has random weights (the FID weights are not "
+            "available offline): its timings are Inception-v3's; its FID values "
+            "and shifts are only indicative."
+        )
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"device": where, "rows": rows, "fastest": best}, f)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,11 @@ def gan_step(
     The batch holds ``k`` × B real samples, split into ``k`` chunks of B, one per
     discriminator step (Goodfellow et al. 2014, Algorithm 1), so every step has
     static shapes. Returns ``{"D": loss_D, "G": loss_G}``.
+
+    The step is graph-safe (``step.graph_safe``): no host synchronisation and no
+    Python state between calls, so the trainer may capture it as one CUDA graph
+    (:mod:`gantutor.accel`). ``zero_grad(set_to_none=True)`` is fine inside a
+    capture: backward then allocates the gradients in the graph's memory pool.
     """
     loss = losses.get(loss)
     if k < 1:
@@ -51,4 +56,5 @@ def gan_step(
         opt_G.step()
         return {"D": loss_D.detach(), "G": loss_G.detach()}
 
+    step.graph_safe = True
     return step

@@ -5,9 +5,10 @@ iteration and takes care of device moves, the progress bar, the :class:`History`
 callbacks, checkpoints, a guard against NaN/Inf losses and Ctrl-C.
 
 It is built for the GPU: the step's losses stay on the device and are read back
-every ``log_every`` steps (one host synchronisation then, none inside a step),
-batches keep a static shape, and bf16 autocast can wrap the step. So a whole step
-can later be captured as a CUDA graph without changing any chapter.
+every ``log_every`` steps (one host synchronisation then, none inside a step) and
+batches keep a static shape. On a CUDA device the :class:`~gantutor.accel.Accel`
+switches (bf16 autocast, TF32, channels_last, fused Adam, the whole step as one
+CUDA graph) are on unless told otherwise; chapters do not change.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
+
+from gantutor import accel as acc
 
 Step = Callable[[Tensor], dict[str, Tensor]]
 
@@ -80,6 +83,10 @@ class Trainer:
     restore them; ``batches`` is an endless iterator (see :mod:`gantutor.data`).
     A checkpoint is written every ``checkpoint_every`` steps when ``checkpoint``
     is a path, and only when the losses and weights are finite.
+
+    ``accel`` picks the GPU optimisations (:class:`gantutor.accel.Accel`); ``None``
+    lets the device decide (all on for CUDA, all off on the CPU). ``autocast``,
+    when given, overrides ``accel.autocast``.
     """
 
     def __init__(
@@ -96,6 +103,7 @@ class Trainer:
         device: torch.device | None = None,
         autocast: bool | None = None,
         progress: bool = True,
+        accel: acc.Accel | None = None,
     ):
         if log_every < 1:
             raise ValueError(f"log_every must be at least 1, got {log_every}")
@@ -113,14 +121,41 @@ class Trainer:
         if not modules:
             raise ValueError("Trainer needs at least one module to train")
         self.device = device or next(next(iter(modules.values())).parameters()).device
-        if autocast is None:
-            autocast = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
-        self.autocast, self.progress = autocast, progress
+        wanted = accel or acc.Accel.for_device(self.device)
+        if autocast is not None:
+            wanted = replace(wanted, autocast=autocast)
+        self.accel, reasons = wanted.resolve(self.device)
+        for why in reasons:
+            print(f"accel: {why}")
+        self.autocast, self.progress = self.accel.autocast, progress
         self.step = 0
         self.history = History()
         self.last_checkpoint_step: int | None = None
         for module in modules.values():
             module.to(self.device)
+        self._flags = {k: acc.flags_of(o) for k, o in optimizers.items()}
+        self._runner: acc.StepRunner | None = None
+        self._prepare(self.accel.fused, capturable=False)
+
+    def _prepare(self, fused: bool, capturable: bool, quiet: bool = False) -> None:
+        """Memory format and optimiser kernels as ``self.accel`` asks."""
+        if self.accel.channels_last:
+            acc.set_memory_format(self.modules, self.optimizers, torch.channels_last)
+        if fused or capturable:
+            for name, opt in self.optimizers.items():
+                why = acc.upgrade_optimizer(opt, fused, capturable)
+                for line in [] if quiet else why:
+                    print(f"accel: optimizer {name!r}: {line}")
+
+    def _runner_for_step(self) -> acc.StepRunner:
+        """The runner of ``self.step_fn`` (a new one if the step was replaced)."""
+        if self._runner is None or self._runner.step is not self.step_fn:
+            self._runner = acc.StepRunner(
+                self.step_fn, self.modules, self.optimizers, self.accel, self.device
+            )
+            if self._runner.use_graph:
+                self._prepare(fused=False, capturable=True)
+        return self._runner
 
     # -- the loop --------------------------------------------------------------
 
@@ -140,27 +175,26 @@ class Trainer:
         start = time.perf_counter() - (
             self.history.clock[-1][1] if self.history.clock else 0.0
         )
+        run = self._runner_for_step()
         try:
-            while self.step < total_steps:
-                batch = next(self.batches).to(self.device, non_blocking=True)
-                with torch.autocast(
-                    self.device.type, torch.bfloat16, enabled=self.autocast
-                ):
-                    pending.append(self.step_fn(batch))
-                self.step += 1
-                if self.step % self.log_every == 0 or self.step == total_steps:
-                    self._read_back(pending, time.perf_counter() - start)
-                    pending = []
-                    bar.update(self.step - bar.n)
-                    bar.set_postfix(
-                        {k: f"{v[-1]:.3f}" for k, v in self.history.losses.items()},
-                        refresh=False,
-                    )
-                    if self.checkpoint and self.step % self.checkpoint_every == 0:
-                        self.save()
-                for callback in self.callbacks:
-                    if self.step % callback.every == 0:
-                        callback(self)
+            with acc.precision(self.accel):  # TF32, cuDNN autotuning
+                while self.step < total_steps:
+                    batch = next(self.batches).to(self.device, non_blocking=True)
+                    pending.append(run(batch))
+                    self.step += 1
+                    if self.step % self.log_every == 0 or self.step == total_steps:
+                        self._read_back(pending, time.perf_counter() - start)
+                        pending = []
+                        bar.update(self.step - bar.n)
+                        last = {k: v[-1] for k, v in self.history.losses.items()}
+                        bar.set_postfix(
+                            {k: f"{v:.3f}" for k, v in last.items()}, refresh=False
+                        )
+                        if self.checkpoint and self.step % self.checkpoint_every == 0:
+                            self.save()
+                    for callback in self.callbacks:
+                        if self.step % callback.every == 0:
+                            callback(self)
         except KeyboardInterrupt:
             self._read_back(pending, time.perf_counter() - start, strict=False)
             print(self._stop_message("Interrupted"))
@@ -234,7 +268,7 @@ class Trainer:
         state = {
             "step": self.step,
             "modules": {k: m.state_dict() for k, m in self.modules.items()},
-            "optimizers": {k: o.state_dict() for k, o in self.optimizers.items()},
+            "optimizers": {k: self._portable(k, o) for k, o in self.optimizers.items()},
             "history": self.history.state_dict(),
             "rng": {
                 "cpu": torch.get_rng_state(),
@@ -253,6 +287,13 @@ class Trainer:
             self.last_checkpoint_step = self.step
         return path
 
+    def _portable(self, name: str, opt: torch.optim.Optimizer) -> dict:
+        """The optimiser's state with its own switches, not the GPU path's."""
+        state = opt.state_dict()
+        for group, flags in zip(state["param_groups"], self._flags[name], strict=False):
+            group.update(flags)
+        return state
+
     def load(self, path: str | Path | None = None) -> None:
         """Restore models, optimizers, history, RNG and data order from a checkpoint."""
         path = Path(path or self.checkpoint or "checkpoint.pt")
@@ -269,6 +310,10 @@ class Trainer:
             module.load_state_dict(state["modules"][k])
         for k, opt in self.optimizers.items():
             opt.load_state_dict(state["optimizers"][k])
+        graphed = self._runner is not None and self._runner.use_graph
+        self._prepare(self.accel.fused, graphed, quiet=True)  # the new state tensors
+        if self._runner is not None:
+            self._runner.reset()  # the graph held the old state tensors
         self.history = History.from_state_dict(state["history"])
         self.step = state["step"]
         self.last_checkpoint_step = self.step

@@ -1,8 +1,13 @@
 """The benchmarks run in their CI-sized form, so they cannot rot."""
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,3 +25,101 @@ def test_fid_benchmark_quick_run_agrees_with_pytorch_fid():
     assert len(rows) == 2, out  # pytorch-fid's route and ours
     rel_diffs = [float(row[-1]) for row in rows]
     assert rel_diffs[0] == 0.0 and rel_diffs[1] < 1e-6, out
+
+
+def run_script(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "GANTUTOR_OFFLINE": "1", "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_train_step_benchmark_quick_run(tmp_path):
+    done = run_script(
+        "benchmarks/train_step.py", "--quick", "--json", f"{tmp_path}/r.json"
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = json.loads((tmp_path / "r.json").read_text())["rows"]
+    ways = {"reference", "gantutor eager"} | (
+        {"gantutor"} if torch.cuda.is_available() else set()
+    )
+    assert {(r["model"], r["way"]) for r in rows} == {
+        (m, w) for m in ("dcgan-tiny", "mlp-tiny") for w in ways
+    }
+    for r in rows:
+        assert r["it_per_s"] > 0
+        assert r["images_per_s"] == pytest.approx(r["it_per_s"] * r["batch"])
+        if r["way"] == "reference":
+            assert r["ratio"] == 1.0
+    assert "images/s" in done.stdout and "reference" in done.stdout
+
+
+def test_fid_end_to_end_quick_run(tmp_path):
+    done = run_script(
+        "benchmarks/fid.py", "--dim", "16", "--end-to-end", "--n", "300",
+        "--n-ref", "200", "--batch-size", "100", "--extractors", "mnist-cnn",
+        "--json", f"{tmp_path}/f.json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads((tmp_path / "f.json").read_text())
+    rows = {r["setting"]: r for r in result["rows"]}
+    assert list(rows) == ["fp32", "tf32", "bf16", "bf16+channels_last"]
+    assert rows["fp32"]["rel_shift"] == 0.0
+    assert 0 < rows["fp32"]["fid"] < 200  # real digits against real digits
+    assert rows["bf16"]["rel_shift"] < 0.01  # bf16 features move FID by < 1 %
+    assert result["fastest"]["mnist-cnn"] in rows
+    assert "fastest setting with a shift <= 0.1 %" in done.stdout
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# title"}] + [
+        {"cell_type": "code", "metadata": {}, "source": s, "outputs": [],
+         "execution_count": None}
+        for s in sources
+    ]  # fmt: skip
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}))  # fmt: skip
+    return path
+
+
+COLAB_CELL = (
+    'import sys\nif "google.colab" in sys.modules:\n    %pip install -q \\\n        x\n'
+)
+
+
+def test_run_notebook_runs_cells_in_one_namespace_and_times_them(tmp_path):
+    nb = write_notebook(tmp_path / "ok.ipynb", COLAB_CELL, "a = 20", "print(a + 22)")
+    done = run_script(
+        "benchmarks/run_notebook.py", str(nb), "--json", f"{tmp_path}/t.json"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "42" in done.stdout and "all 3 code cells ran" in done.stdout
+    times = json.loads((tmp_path / "t.json").read_text())
+    assert [c[0] for c in times["cells"]] == [1, 2, 3]
+
+
+def test_run_notebook_stops_at_the_first_failing_cell(tmp_path):
+    nb = write_notebook(tmp_path / "bad.ipynb", "x = 1", "assert x == 2", "print('no')")
+    done = run_script("benchmarks/run_notebook.py", str(nb))
+    assert done.returncode == 1
+    assert "FAILED at cell 2" in done.stdout and "--- cell 3" not in done.stdout
+
+
+def test_magics_become_pass_without_ipython():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run_notebook import without_magics
+
+    code = without_magics(COLAB_CELL + "y = 3\n!ls\n")
+    assert "%pip" not in code and "!ls" not in code
+    namespace: dict = {}
+    exec(code, namespace)
+    assert namespace["y"] == 3
+
+
+def test_gpu_check_script_parses():
+    subprocess.run(["bash", "-n", "benchmarks/gpu_check.sh"], cwd=ROOT, check=True)

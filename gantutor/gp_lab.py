@@ -1,0 +1,252 @@
+"""Gradient norms over training: the measurements of the chapter *WGAN-GP*.
+
+The penalties of :mod:`gantutor.penalties` act on ‖∇ₓD(x)‖₂, one norm per sample.
+This module watches those norms while a GAN trains and draws them:
+
+- :class:`GradientNorms`, a :class:`gantutor.train.Trainer` callback that records
+  the norms on *fixed* probes (real samples, noise and interpolation coefficients
+  drawn once), so that snapshots differ only because the networks changed;
+- :func:`norm_quantiles`, :func:`late_median` to summarise them, and
+  :func:`draw_norms` / :func:`draw_histogram` to plot them;
+- :func:`cross_sample_gradients`, the matrix ‖∂D(x)ᵢ/∂xⱼ‖ that shows why a
+  critic with BatchNorm breaks a per-sample penalty;
+- :func:`critic_snapshot_2d`, a :class:`gantutor.callbacks.Snapshot2D` for a
+  Wasserstein critic, whose values have no fixed scale or offset.
+
+WGAN-GP: Gulrajani et al. 2017 (arXiv:1704.00028); R1: Mescheder et al. 2018
+(arXiv:1801.04406); DRAGAN: Kodali et al. 2017 (arXiv:1705.07215).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from torch import Tensor, nn
+
+from gantutor import losses, penalties, viz
+from gantutor.callbacks import Snapshot2D, snapshot_2d
+
+WHERE = ("interpolates", "real", "fake")
+LABELS = {"interpolates": "interpolates", "real": "real samples", "fake": "fakes"}
+
+
+@dataclass
+class NormRecord:
+    """‖∇ₓD(x)‖₂ per probe sample at one step of training."""
+
+    step: int
+    interpolates: Tensor  # (n,) at x̂ = ε x_real + (1 − ε) G(z)
+    real: Tensor  # (n,) at x_real
+    fake: Tensor  # (n,) at G(z)
+
+    def at(self, where: str) -> Tensor:
+        """The norms taken at ``where``: "interpolates", "real" or "fake"."""
+        if where not in WHERE:
+            raise ValueError(f"where must be one of {WHERE}, got {where!r}")
+        return getattr(self, where)
+
+
+class GradientNorms:
+    """Record a :class:`NormRecord` every ``every`` steps into ``self.records``.
+
+    G and D are measured in eval mode, on fixed probes: ``x_real`` (n, ...),
+    noise ``z`` (n, latent_dim) and one ε ~ U[0, 1] per sample, drawn from a
+    private generator seeded with ``seed``.
+    The callback draws nothing from PyTorch's global generator, so adding it
+    does not change the run it watches.
+    """
+
+    def __init__(
+        self, G: nn.Module, D: nn.Module, x_real: Tensor, z: Tensor, every: int,
+        seed: int = 0,
+    ):  # fmt: skip
+        if len(x_real) != len(z):
+            raise ValueError(
+                f"x_real and z must hold as many samples; got {len(x_real)} "
+                f"and {len(z)}"
+            )
+        if every < 1:
+            raise ValueError(f"every must be at least 1, got {every}")
+        self.G, self.D, self.x_real, self.z, self.every = G, D, x_real, z, every
+        rng = torch.Generator().manual_seed(seed)
+        self.eps = torch.rand(len(z), generator=rng).to(x_real.device)  # (n,)
+        self.records: list[NormRecord] = []
+
+    def measure(self, step: int) -> NormRecord:
+        """The norms on the probes for the networks as they are now."""
+        was_training = self.G.training, self.D.training
+        self.G.eval(), self.D.eval()
+        with torch.no_grad():
+            x_fake = self.G(self.z).float()  # (n, ...)
+        eps = self.eps.view(-1, *[1] * (x_fake.dim() - 1))  # (n, 1, ...)
+        x_hat = eps * self.x_real.float() + (1 - eps) * x_fake
+        with torch.enable_grad():
+            norms = [
+                penalties.gradient_norms(self.D, x, create_graph=False).cpu()
+                for x in (x_hat, self.x_real, x_fake)
+            ]
+        self.G.train(was_training[0]), self.D.train(was_training[1])
+        return NormRecord(step, *norms)
+
+    def __call__(self, trainer) -> None:
+        self.records.append(self.measure(trainer.step))
+
+
+def norm_quantiles(
+    records: Sequence[NormRecord],
+    where: str = "interpolates",
+    q: Sequence[float] = (0.1, 0.5, 0.9),
+) -> tuple[np.ndarray, Tensor]:
+    """Steps (T,) and the quantiles ``q`` of the norms at each, (T, len(q))."""
+    if not records:
+        raise ValueError("norm_quantiles needs at least one record")
+    steps = np.array([r.step for r in records])
+    levels = torch.tensor(list(q))
+    return steps, torch.stack([r.at(where).quantile(levels) for r in records])
+
+
+def late_median(
+    records: Sequence[NormRecord], where: str = "interpolates", fraction: float = 0.25
+) -> float:
+    """Median norm, all samples of the last ``fraction`` of the records pooled."""
+    if not records:
+        raise ValueError("late_median needs at least one record")
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+    n = max(1, round(fraction * len(records)))
+    return float(torch.cat([r.at(where) for r in records[-n:]]).median())
+
+
+def draw_norms(
+    ax: Axes,
+    records: Sequence[NormRecord],
+    where: str = "interpolates",
+    target: float | None = 1.0,
+    color: str = "C0",
+) -> None:
+    """Violins of log₁₀ ‖∇ₓD‖ at every record, against the step."""
+    if not records:
+        raise ValueError("draw_norms needs at least one record")
+    logs = [r.at(where).clamp_min(1e-4).log10().numpy() for r in records]
+    positions = np.arange(len(records))
+    parts = ax.violinplot(logs, positions, widths=0.8, showmedians=True)
+    for body in parts["bodies"]:
+        body.set(facecolor=color, edgecolor=color, alpha=0.45)
+    for key in ("cmedians", "cmins", "cmaxes", "cbars"):
+        parts[key].set(color=color, lw=0.8)
+    if target:
+        ax.axhline(np.log10(target), color="k", lw=0.8, ls="--")
+    _log_ticks(ax, np.concatenate(logs))
+    labels = [str(r.step) for r in records]
+    every = max(1, -(-len(records) // 5))  # at most 5 labels
+    ax.set_xticks(positions[::every], labels[::every])
+    ax.set(xlabel="step", ylabel=f"‖∇D‖ at the {LABELS[where]}")
+
+
+def _log_ticks(ax: Axes, logs: np.ndarray) -> None:
+    lo, hi = np.floor(logs.min()), np.ceil(logs.max())
+    ticks = [t for t in np.arange(lo, hi + 1) if np.isfinite(t)]
+    ax.set_yticks(ticks, [f"{10**t:g}" for t in ticks])
+
+
+def norms_figure(
+    runs: dict[str, Sequence[NormRecord]],
+    where: str = "interpolates",
+    target: float | None = 1.0,
+    size: float = 3.4,
+) -> Figure:
+    """One panel of :func:`draw_norms` per run, side by side."""
+    if not runs:
+        raise ValueError("norms_figure needs at least one run")
+    fig, axes = viz.figure(ncols=len(runs), size=size)
+    for i, (ax, (name, records)) in enumerate(zip(axes, runs.items(), strict=True)):
+        draw_norms(ax, records, where, target, color=f"C{i}")
+        ax.set_title(name)
+    return fig
+
+
+def draw_histogram(
+    ax: Axes, record: NormRecord, where: str = "interpolates",
+    target: float | None = 1.0,
+) -> None:  # fmt: skip
+    """Histogram of the norms of one record, with its median and the target."""
+    norms = record.at(where).numpy()
+    ax.hist(norms, bins=40, color="C0", alpha=0.7)
+    median = float(np.median(norms))
+    ax.axvline(median, color="C3", label=f"median {median:.2f}")
+    if target is not None:
+        ax.axvline(target, color="k", ls="--", lw=0.8, label=f"target {target:g}")
+    ax.set(xlabel=f"‖∇D‖ at the {LABELS[where]}", ylabel="samples")
+    ax.set_title(f"step {record.step}")
+    ax.legend(frameon=False, fontsize=8)
+
+
+def cross_sample_gradients(D: nn.Module, x: Tensor) -> Tensor:
+    """The matrix ‖∂D(x)ᵢ/∂xⱼ‖₂ for a batch x (B, ...): shape (B, B).
+
+    For a critic that treats samples separately it is diagonal, and its diagonal
+    holds the per-sample gradient norms. BatchNorm (in training mode) normalises
+    with batch statistics, so every output depends on every input.
+    """
+    x = x.detach().float().requires_grad_(True)
+    d = D(x)  # (B,)
+    rows = [
+        torch.autograd.grad(d[i], x, retain_graph=True)[0].flatten(1).norm(dim=1)
+        for i in range(len(x))
+    ]
+    return torch.stack(rows)  # (B, B): row i = output i, column j = input j
+
+
+@torch.no_grad()
+def _critic_values(D: nn.Module, lim: float, resolution: int, device) -> Tensor:
+    ticks = torch.linspace(-lim, lim, resolution, device=device)
+    yy, xx = torch.meshgrid(ticks, ticks, indexing="ij")
+    grid = torch.stack([xx.flatten(), yy.flatten()], dim=1)  # (R*R, 2)
+    return D(grid).float().view(resolution, resolution).cpu()
+
+
+def critic_snapshot_2d(
+    G: nn.Module,
+    D: nn.Module,
+    z: Tensor,
+    step: int = 0,
+    loss: str | losses.GANLoss = "wasserstein",
+    lim: float = 3.0,
+    resolution: int = 60,
+) -> Snapshot2D:
+    """A :class:`Snapshot2D` whose surface is σ of the *standardised* critic.
+
+    A critic f is defined up to a constant and has no natural scale, so σ(f)
+    would be all red or all blue. The surface is σ((f − mean f) / std f) over
+    the plotted square: red where f is above its average, blue below.
+    """
+    snap = snapshot_2d(G, D, z, step, loss, lim, resolution=2)
+    was_training = D.training
+    D.eval()
+    f = _critic_values(D, lim, resolution, z.device)  # (R, R)
+    D.train(was_training)
+    snap.surface = torch.sigmoid((f - f.mean()) / f.std().clamp_min(1e-12))
+    return snap
+
+
+class CriticSnapshots2D:
+    """Collect a :func:`critic_snapshot_2d` every ``every`` steps."""
+
+    def __init__(
+        self, G: nn.Module, D: nn.Module, z: Tensor, every: int,
+        loss: str | losses.GANLoss = "wasserstein", lim: float = 3.0,
+    ):  # fmt: skip
+        self.G, self.D, self.z, self.every = G, D, z, every
+        self.loss, self.lim = loss, lim
+        self.snapshots: list[Snapshot2D] = []
+
+    def __call__(self, trainer) -> None:
+        snap = critic_snapshot_2d(
+            self.G, self.D, self.z, trainer.step, self.loss, self.lim
+        )
+        self.snapshots.append(snap)

@@ -9,9 +9,10 @@ This module watches those norms while a GAN trains and draws them:
 - :func:`norm_quantiles`, :func:`late_median` to summarise them, and
   :func:`draw_norms` / :func:`draw_histogram` to plot them;
 - :func:`cross_sample_gradients`, the matrix ‖∂D(x)ᵢ/∂xⱼ‖ that shows why a
-  critic with BatchNorm breaks a per-sample penalty;
-- :func:`critic_snapshot_2d`, a :class:`gantutor.callbacks.Snapshot2D` for a
-  Wasserstein critic, whose values have no fixed scale or offset.
+  critic with BatchNorm breaks a per-sample penalty.
+
+A critic's surface is drawn by ``gantutor.callbacks.Snapshots2D(...,
+surface="score")``.
 
 WGAN-GP: Gulrajani et al. 2017 (arXiv:1704.00028); R1: Mescheder et al. 2018
 (arXiv:1801.04406); DRAGAN: Kodali et al. 2017 (arXiv:1705.07215).
@@ -28,8 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor, nn
 
-from gantutor import losses, penalties, viz
-from gantutor.callbacks import Snapshot2D, snapshot_2d
+from gantutor import penalties, viz
 
 WHERE = ("interpolates", "real", "fake")
 LABELS = {"interpolates": "interpolates", "real": "real samples", "fake": "fakes"}
@@ -200,53 +200,3 @@ def cross_sample_gradients(D: nn.Module, x: Tensor) -> Tensor:
         for i in range(len(x))
     ]
     return torch.stack(rows)  # (B, B): row i = output i, column j = input j
-
-
-@torch.no_grad()
-def _critic_values(D: nn.Module, lim: float, resolution: int, device) -> Tensor:
-    ticks = torch.linspace(-lim, lim, resolution, device=device)
-    yy, xx = torch.meshgrid(ticks, ticks, indexing="ij")
-    grid = torch.stack([xx.flatten(), yy.flatten()], dim=1)  # (R*R, 2)
-    return D(grid).float().view(resolution, resolution).cpu()
-
-
-def critic_snapshot_2d(
-    G: nn.Module,
-    D: nn.Module,
-    z: Tensor,
-    step: int = 0,
-    loss: str | losses.GANLoss = "wasserstein",
-    lim: float = 3.0,
-    resolution: int = 60,
-) -> Snapshot2D:
-    """A :class:`Snapshot2D` whose surface is σ of the *standardised* critic.
-
-    A critic f is defined up to a constant and has no natural scale, so σ(f)
-    would be all red or all blue. The surface is σ((f − mean f) / std f) over
-    the plotted square: red where f is above its average, blue below.
-    """
-    snap = snapshot_2d(G, D, z, step, loss, lim, resolution=2)
-    was_training = D.training
-    D.eval()
-    f = _critic_values(D, lim, resolution, z.device)  # (R, R)
-    D.train(was_training)
-    snap.surface = torch.sigmoid((f - f.mean()) / f.std().clamp_min(1e-12))
-    return snap
-
-
-class CriticSnapshots2D:
-    """Collect a :func:`critic_snapshot_2d` every ``every`` steps."""
-
-    def __init__(
-        self, G: nn.Module, D: nn.Module, z: Tensor, every: int,
-        loss: str | losses.GANLoss = "wasserstein", lim: float = 3.0,
-    ):  # fmt: skip
-        self.G, self.D, self.z, self.every = G, D, z, every
-        self.loss, self.lim = loss, lim
-        self.snapshots: list[Snapshot2D] = []
-
-    def __call__(self, trainer) -> None:
-        snap = critic_snapshot_2d(
-            self.G, self.D, self.z, trainer.step, self.loss, self.lim
-        )
-        self.snapshots.append(snap)

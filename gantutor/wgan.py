@@ -17,7 +17,9 @@ The paper (arXiv:1701.07875, Algorithm 1) makes four changes to the GAN:
 :func:`critic_step` is Algorithm 1 as a step for :class:`gantutor.train.Trainer`;
 the chapter *WGAN-GP* reuses it with a ``penalty`` instead of ``clip``. The
 weight statistics show clipping's pathology (weights piled up at ±c), and
-:func:`critic_snapshot` draws a critic's surface. Chapter *WGAN*.
+:func:`empirical_w1` gives the exact distance between two point clouds. A
+critic's surface is drawn by ``gantutor.callbacks.Snapshots2D(...,
+surface="score")``. Chapter *WGAN*.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from scipy.optimize import linear_sum_assignment
 from torch import Tensor, nn
 
 from gantutor import losses, penalties
-from gantutor.callbacks import Snapshot2D
 
 Penalty = Callable[[nn.Module, Tensor, Tensor], Tensor]
 
@@ -159,54 +160,7 @@ class WeightSnapshots:
         self.snapshots.append(weight_snapshot(self.D, self.c, trainer.step, self.bins))
 
 
-# --- the critic on 2-D data --------------------------------------------------
-
-
-def critic_snapshot(
-    G: nn.Module,
-    D: nn.Module,
-    z: Tensor,
-    step: int = 0,
-    lim: float = 3.0,
-    resolution: int = 60,
-) -> Snapshot2D:
-    """A :class:`Snapshot2D` of a 2-D WGAN: the critic's surface and G's pull.
-
-    A critic's scale is arbitrary (it shrinks with c), so the surface is
-    f(x) rescaled to [0, 1] over the grid: 1 (red) where f is highest, the
-    "realest" place, 0 (blue) where it is lowest. The arrows are ∇ₓ f at each
-    sample, the direction in which −E[f(G(z))] moves it.
-    """
-    was_training = G.training, D.training
-    G.eval(), D.eval()
-    with torch.no_grad():
-        x = G(z).float()  # (n, 2)
-    x.requires_grad_(True)
-    with torch.enable_grad():
-        (grad,) = torch.autograd.grad(D(x).sum(), x)  # per-sample ∇f, (n, 2)
-    ticks = torch.linspace(-lim, lim, resolution, device=z.device)
-    yy, xx = torch.meshgrid(ticks, ticks, indexing="ij")
-    with torch.no_grad():
-        f = D(torch.stack([xx.flatten(), yy.flatten()], dim=1)).float()  # (R*R,)
-    f = (f - f.min()) / (f.max() - f.min()).clamp_min(1e-12)
-    G.train(was_training[0]), D.train(was_training[1])
-    surface = f.view(resolution, resolution).cpu()
-    return Snapshot2D(step, x.detach().cpu(), grad.cpu(), surface, lim)
-
-
-class CriticSnapshots:
-    """A Trainer callback: a :func:`critic_snapshot` every ``every`` steps."""
-
-    def __init__(
-        self, G: nn.Module, D: nn.Module, z: Tensor, every: int, lim: float = 3.0
-    ):
-        self.G, self.D, self.z, self.every, self.lim = G, D, z, every, lim
-        self.snapshots: list[Snapshot2D] = []
-
-    def __call__(self, trainer) -> None:
-        self.snapshots.append(
-            critic_snapshot(self.G, self.D, self.z, trainer.step, self.lim)
-        )
+# --- the exact distance between samples ---------------------------------------
 
 
 def empirical_w1(x: Tensor, y: Tensor) -> float:

@@ -127,23 +127,6 @@ def test_only_batchnorm_couples_the_samples():
     torch.testing.assert_close(m[off], torch.zeros(30))
 
 
-def test_critic_snapshot_is_standardised_and_ordered():
-    G = Shift()
-    D = _linear(50.0)  # a steep critic: σ(f) itself would saturate
-    snap = gp_lab.critic_snapshot_2d(G, D, torch.randn(10, 2), 3, lim=2.0,
-                                     resolution=21)  # fmt: skip
-    assert snap.step == 3 and snap.surface.shape == (21, 21)
-    assert 0.45 < snap.surface.mean() < 0.55
-    assert snap.surface[-1, -1] > 0.9 and snap.surface[0, 0] < 0.1
-    # the arrows follow −∂(−f)/∂x = ∇f = w for the Wasserstein generator loss
-    torch.testing.assert_close(
-        snap.push, torch.tensor([[30.0, 40.0]]).expand(10, 2).contiguous()
-    )
-    callback = gp_lab.CriticSnapshots2D(G, D, torch.randn(4, 2), every=1)
-    callback(Trainer())
-    assert len(callback.snapshots) == 1
-
-
 def test_figures_are_drawn():
     records = _records([(s, torch.rand(50).tolist()) for s in range(0, 50, 10)])
     fig = gp_lab.norms_figure({"a": records, "b": records})

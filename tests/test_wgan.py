@@ -226,18 +226,6 @@ def test_weight_snapshots_callback_and_widget_redraw():
         WeightHistograms([])
 
 
-def test_critic_snapshot_surface_and_arrows_of_a_linear_critic():
-    G = ShiftGenerator([0.5, 0.5], latent_dim=2)
-    D = Flat(linear_critic([2.0, 1.0]))
-    snap = wgan.critic_snapshot(G, D, torch.randn(6, 2), step=3, lim=2.0, resolution=9)
-    assert snap.surface.shape == (9, 9) and snap.step == 3
-    torch.testing.assert_close(snap.surface.min(), torch.tensor(0.0))
-    torch.testing.assert_close(snap.surface.max(), torch.tensor(1.0))
-    assert snap.surface[-1, -1] == 1.0 and snap.surface[0, 0] == 0.0  # f = 2x + y
-    torch.testing.assert_close(snap.push, torch.tensor([[2.0, 1.0]]).expand(6, 2))
-    torch.testing.assert_close(snap.x_fake, torch.full((6, 2), 0.5))
-
-
 def test_empirical_w1_closed_forms():
     torch.manual_seed(0)
     x = torch.randn(50, 2)

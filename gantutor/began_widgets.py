@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import ipywidgets as W
 import numpy as np
 from torch import Tensor
 
 from gantutor import viz
+from gantutor.compare_widgets import RunsExplorer
 from gantutor.train import History
 
 
-class BEGANRunsExplorer(W.VBox):
+class BEGANRunsExplorer(RunsExplorer):
     """One slider picks a run (a γ), the other a snapshot of its samples.
 
     ``runs`` maps a run's name to its image snapshots ``(step, images)`` (from
@@ -35,14 +35,6 @@ class BEGANRunsExplorer(W.VBox):
         description: str = "run",
         nrow: int = 8,
     ):
-        lengths = {len(snaps) for snaps in runs.values()}
-        if not runs or 0 in lengths:
-            raise ValueError("BEGANRunsExplorer needs at least one run with snapshots")
-        if len(lengths) != 1:
-            raise ValueError(
-                "every run must have the same number of snapshots; got "
-                + ", ".join(f"{k}: {len(v)}" for k, v in runs.items())
-            )
         missing = [k for k in runs if k not in histories]
         if missing:
             raise ValueError(f"no history for the runs {missing}")
@@ -53,21 +45,8 @@ class BEGANRunsExplorer(W.VBox):
                     f"the history of run {name!r} lacks {sorted(absent)}: "
                     "train it with gantutor.began.began_step"
                 )
-        self.runs = {k: list(v) for k, v in runs.items()}
-        self.histories, self.notes, self.nrow = histories, dict(notes or {}), nrow
-        (n,) = lengths
-        self.run = W.SelectionSlider(
-            options=list(self.runs), description=description, continuous_update=False
-        )
-        self.moment = W.IntSlider(
-            value=n - 1, min=0, max=n - 1, description="snapshot",
-            continuous_update=False,
-        )  # fmt: skip
-        self.image = W.Image(format="png")
-        for control in (self.run, self.moment):
-            control.observe(lambda _: self.redraw(), names="value")
-        super().__init__([W.HBox([self.run, self.moment]), self.image])
-        self.redraw()
+        self.histories, self.nrow = histories, nrow
+        super().__init__(runs, notes=notes, description=description)
 
     def redraw(self) -> None:
         name = self.run.value

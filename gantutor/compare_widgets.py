@@ -23,6 +23,7 @@ class RunsExplorer(W.VBox):
     :class:`gantutor.callbacks.Snapshots2D` or :class:`gantutor.ebgan.
     EnergySnapshots`); ``notes`` adds a line under a run's title (e.g. its
     mode coverage). All runs must have the same number of snapshots.
+    Subclasses draw other snapshots by overriding :meth:`redraw`.
     """
 
     def __init__(
@@ -34,7 +35,9 @@ class RunsExplorer(W.VBox):
     ):
         lengths = {len(snaps) for snaps in runs.values()}
         if not runs or 0 in lengths:
-            raise ValueError("RunsExplorer needs at least one run with snapshots")
+            raise ValueError(
+                f"{type(self).__name__} needs at least one run with snapshots"
+            )
         if len(lengths) != 1:
             raise ValueError(
                 "every run must have the same number of snapshots; got "

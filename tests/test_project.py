@@ -145,6 +145,22 @@ def test_notebook_is_stored_clean_with_python3_kernel(path: Path):
 
 
 @pytest.mark.parametrize("path", notebooks(), ids=_id)
+def test_no_code_cell_is_only_comments(path: Path):
+    # A left-over placeholder ("# setup cell here") shows up in the book as code.
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    empty = [
+        i
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "code"
+        and all(
+            line.strip().startswith("#") or not line.strip()
+            for line in "".join(cell["source"]).splitlines()
+        )
+    ]
+    assert not empty, f"code cells {empty} of {_id(path)} hold no code; remove them"
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=_id)
 def test_notebook_starts_with_the_setup_cell(path: Path):
     assert not setup_cell.differs(path, setup_cell.setup_cell_source()), (
         f"the first code cell of {_id(path)} is not the setup cell; run "

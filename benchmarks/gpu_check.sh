@@ -3,6 +3,8 @@
 #     bash benchmarks/gpu_check.sh "$OUT/gpu_check.txt"      # on a CUDA machine
 #     PYTHON=/tmp/venv0/bin/python bash benchmarks/gpu_check.sh /tmp/x.txt --quick
 #
+# The wheels the image lacks: `bash benchmarks/fetch_gpu_wheels.sh` here first.
+#
 # Parts, each under its own `timeout`, all inside a 7-minute budget; a part that
 # fails or times out is recorded and the next one runs. Everything (tables, test
 # summaries, per-part wall times) goes to ONE file, $1 (default gpu_check.txt);

@@ -238,3 +238,17 @@ def test_ci_runs_the_quick_start_test_command():
     lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     code = [line.split("#")[0] for line in lines]
     assert any(re.search(r"(^|\s)bash tools/dev test(\s|$|\|)", line) for line in code)
+
+
+def test_gpu_wheels_follow_the_pins():
+    # The wheels carried to the GPU machine must be the versions the book pins.
+    script = (ROOT / "benchmarks" / "fetch_gpu_wheels.sh").read_text(encoding="utf-8")
+    fetched = dict(re.findall(r"([A-Za-z0-9_.-]+)==([0-9][^\s\\]*)", script))
+    pinned = dict(
+        dep.split("==") for dep in PYPROJECT["project"]["dependencies"] if "==" in dep
+    )
+    for name in ("ipywidgets", "mlxtend", "pytorch-fid"):
+        assert fetched.get(name) == pinned[name], (
+            f"benchmarks/fetch_gpu_wheels.sh fetches {name}=={fetched.get(name)}, "
+            f"pyproject.toml pins {pinned[name]}"
+        )

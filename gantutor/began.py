@@ -76,12 +76,7 @@ def reconstruction_loss(x: Tensor, x_hat: Tensor, eta: int = 1) -> Tensor:
 
 def reconstruct(D: AutoencoderDiscriminator, x: Tensor) -> Tensor:
     """D(v) in the paper's notation: the autoencoder's reconstruction, like x."""
-    if tuple(x.shape[1:]) != D.in_shape:
-        raise ValueError(
-            f"D expects inputs of shape (B, {', '.join(map(str, D.in_shape))}); "
-            f"got {tuple(x.shape)}"
-        )
-    return D.out(D.decoder(D.encoder(x.flatten(1)))).view_as(x)  # (B, ...)
+    return D.reconstruct_and_code(x)[0]  # (B, ...)
 
 
 def began_loss(D: AutoencoderDiscriminator, x: Tensor, eta: int = 1) -> Tensor:

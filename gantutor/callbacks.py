@@ -33,16 +33,24 @@ class Snapshot2D:
 SURFACES = ("probability", "score")
 
 
+def plane(lim: float, resolution: int, device=None) -> Tensor:
+    """The points of a resolution × resolution grid over [−lim, lim]², (R*R, 2).
+
+    Row-major with rows along y, so ``values.view(R, R)`` is an image whose
+    first row is y = −lim (draw it with ``origin="lower"``).
+    """
+    ticks = torch.linspace(-lim, lim, resolution, device=device)
+    yy, xx = torch.meshgrid(ticks, ticks, indexing="ij")
+    return torch.stack([xx.flatten(), yy.flatten()], dim=1)  # (R*R, 2)
+
+
 @torch.no_grad()
 def _surface(
     D: nn.Module, lim: float, resolution: int, device, kind: str = "probability"
 ) -> Tensor:
     if kind not in SURFACES:
         raise ValueError(f"unknown surface {kind!r}; choose one of {SURFACES}")
-    ticks = torch.linspace(-lim, lim, resolution, device=device)
-    yy, xx = torch.meshgrid(ticks, ticks, indexing="ij")
-    grid = torch.stack([xx.flatten(), yy.flatten()], dim=1)  # (R*R, 2)
-    d = D(grid).float().view(resolution, resolution).cpu()
+    d = D(plane(lim, resolution, device)).float().view(resolution, resolution).cpu()
     return torch.sigmoid(d) if kind == "probability" else d - d.mean()
 
 

@@ -26,7 +26,7 @@ import math
 import torch
 from torch import Tensor, nn
 
-from gantutor.callbacks import Snapshot2D
+from gantutor.callbacks import Snapshot2D, plane
 from gantutor.models import _as_shape, _check_input, _mlp, _positive
 
 
@@ -111,11 +111,15 @@ class AutoencoderDiscriminator(nn.Module):
         self.decoder = _mlp([code_dim] + [hidden] * depth + [dim])
         self.out = nn.Tanh() if out == "tanh" else nn.Identity()
 
-    def energy_and_code(self, x: Tensor) -> tuple[Tensor, Tensor]:
-        """Energies E(x) (B,) and codes s = Enc(x) (B, code_dim)."""
+    def reconstruct_and_code(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """Reconstructions Dec(Enc(x)) like x, and codes s = Enc(x) (B, code_dim)."""
         _check_input(x, self.in_shape, type(self).__name__)
         s = self.encoder(x.flatten(1))  # (B, code_dim)
-        x_hat = self.out(self.decoder(s)).view_as(x)  # (B, *in_shape)
+        return self.out(self.decoder(s)).view_as(x), s  # (B, *in_shape)
+
+    def energy_and_code(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """Energies E(x) (B,) and codes s = Enc(x) (B, code_dim)."""
+        x_hat, s = self.reconstruct_and_code(x)
         return reconstruction_energy(x, x_hat), s
 
     def energy(self, x: Tensor) -> Tensor:
@@ -151,10 +155,8 @@ def snapshot_2d(
     x.requires_grad_(True)
     with torch.enable_grad():
         (grad,) = torch.autograd.grad(D.energy(x).sum(), x)  # per-sample gradients
-    ticks = torch.linspace(-lim, lim, resolution, device=z.device)
-    yy, xx = torch.meshgrid(ticks, ticks, indexing="ij")
     with torch.no_grad():
-        e = D.energy(torch.stack([xx.flatten(), yy.flatten()], dim=1))  # (R*R,)
+        e = D.energy(plane(lim, resolution, z.device))  # (R*R,)
     surface = 1 - e.clamp(max=scale).div(scale).view(resolution, resolution).cpu()
     G.train(was_training[0]), D.train(was_training[1])
     return Snapshot2D(step, x.detach().cpu(), -grad.cpu(), surface, lim)

@@ -83,8 +83,7 @@ class GradientNorms:
         self.G.eval(), self.D.eval()
         with torch.no_grad():
             x_fake = self.G(self.z).float()  # (n, ...)
-        eps = self.eps.view(-1, *[1] * (x_fake.dim() - 1))  # (n, 1, ...)
-        x_hat = eps * self.x_real.float() + (1 - eps) * x_fake
+        x_hat = penalties.interpolates(self.x_real, x_fake, self.eps)
         with torch.enable_grad():
             norms = [
                 penalties.gradient_norms(self.D, x, create_graph=False).cpu()

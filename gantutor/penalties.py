@@ -27,14 +27,25 @@ import torch
 from torch import Tensor, nn
 
 
-def interpolates(x_real: Tensor, x_fake: Tensor) -> Tensor:
-    """x̂ = ε x_real + (1 − ε) x_fake with one ε ~ U[0, 1] *per sample*."""
+def interpolates(x_real: Tensor, x_fake: Tensor, eps: Tensor | None = None) -> Tensor:
+    """x̂ = ε x_real + (1 − ε) x_fake with one ε ~ U[0, 1] *per sample*.
+
+    ``eps`` (B,) fixes the coefficients (to measure on the same points twice);
+    by default they are drawn afresh.
+    """
     if x_real.shape != x_fake.shape:
         raise ValueError(
             "x_real and x_fake must have the same shape to interpolate; got "
             f"{tuple(x_real.shape)} and {tuple(x_fake.shape)}"
         )
-    eps = torch.rand(len(x_real), *[1] * (x_real.dim() - 1), device=x_real.device)
+    if eps is None:
+        eps = torch.rand(len(x_real), device=x_real.device)
+    elif eps.shape != (len(x_real),):
+        raise ValueError(
+            f"eps must hold one coefficient per sample, shape ({len(x_real)},); "
+            f"got {tuple(eps.shape)}"
+        )
+    eps = eps.view(-1, *[1] * (x_real.dim() - 1))  # (B, 1, ...)
     return eps * x_real.float() + (1 - eps) * x_fake.float()  # (B, ...)
 
 

@@ -127,7 +127,7 @@ class Trainer:
         self.accel, reasons = wanted.resolve(self.device)
         for why in reasons:
             print(f"accel: {why}")
-        self.autocast, self.progress = self.accel.autocast, progress
+        self.progress = progress
         self.step = 0
         self.history = History()
         self.last_checkpoint_step: int | None = None
@@ -136,6 +136,11 @@ class Trainer:
         self._flags = {k: acc.flags_of(o) for k, o in optimizers.items()}
         self._runner: acc.StepRunner | None = None
         self._prepare(self.accel.fused, capturable=False)
+
+    @property
+    def autocast(self) -> bool:
+        """Whether steps run under bf16 autocast (``self.accel.autocast``)."""
+        return self.accel.autocast
 
     def _prepare(self, fused: bool, capturable: bool, quiet: bool = False) -> None:
         """Memory format and optimiser kernels as ``self.accel`` asks."""

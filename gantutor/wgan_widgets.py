@@ -7,14 +7,12 @@ without a kernel and tests can move the controls and compare the PNGs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import ipywidgets as W
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gantutor import viz
 from gantutor.wgan import WeightSnapshot
+from gantutor.widgets import SnapshotSlider
 
 
 def draw_weight_histogram(
@@ -46,29 +44,13 @@ def draw_weight_histogram(
     ax.legend(frameon=False, fontsize=8, loc="upper center")
 
 
-class WeightHistograms(W.VBox):
+class WeightHistograms(SnapshotSlider):
     """A slider over :class:`~gantutor.wgan.WeightSnapshot` s of a clipped critic.
 
     Left: the histogram of every parameter at the chosen step (the first
     snapshot in grey); right: the share of parameters at ±c over training, with
     the chosen step marked. ``draw(i)`` returns the figure for snapshot ``i``.
     """
-
-    def __init__(self, snapshots: Sequence[WeightSnapshot], title: str = ""):
-        if not snapshots:
-            raise ValueError("WeightHistograms needs at least one snapshot")
-        self.snapshots, self.title = list(snapshots), title
-        self.slider = W.IntSlider(
-            value=len(self.snapshots) - 1,
-            min=0,
-            max=len(self.snapshots) - 1,
-            description="snapshot",
-            continuous_update=False,
-        )
-        self.image = W.Image(format="png")
-        self.slider.observe(lambda _: self.redraw(), names="value")
-        super().__init__([self.slider, self.image])
-        self.redraw()
 
     def draw(self, i: int) -> Figure:
         fig, (ax_h, ax_s) = viz.figure(ncols=2, size=3.6)
@@ -84,5 +66,3 @@ class WeightHistograms(W.VBox):
             fig.suptitle(self.title)
         return fig
 
-    def redraw(self) -> None:
-        self.image.value = viz.to_png(self.draw(self.slider.value))

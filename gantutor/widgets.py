@@ -12,32 +12,28 @@ from collections.abc import Callable, Sequence
 import ipywidgets as W
 import numpy as np
 import torch
+from matplotlib.figure import Figure
 from torch import Tensor
 
 from gantutor import edits, viz
 from gantutor.callbacks import Snapshot2D
 
 
-class TrainingExplorer(W.VBox):
-    """A slider over the snapshots of a 2-D GAN's training.
+class SnapshotSlider(W.VBox):
+    """A slider over snapshots of a training run and the figure of the chosen one.
 
-    Shows σ(D(x)) as a heat map (red: D says real, blue: fake), G's samples and,
-    as arrows, the direction in which the generator's loss pushes each sample.
+    Subclasses say what a snapshot looks like in ``draw(i) -> Figure``; moving the
+    slider redraws the image. It starts at the last snapshot.
     """
 
-    def __init__(
-        self,
-        snapshots: Sequence[Snapshot2D],
-        x_real: Tensor | None = None,
-        title: str = "",
-    ):
+    def __init__(self, snapshots: Sequence, title: str = ""):
         if not snapshots:
-            raise ValueError("TrainingExplorer needs at least one snapshot")
-        self.snapshots, self.x_real, self.title = list(snapshots), x_real, title
+            raise ValueError(f"{type(self).__name__} needs at least one snapshot")
+        self.snapshots, self.title = list(snapshots), title
         self.slider = W.IntSlider(
-            value=len(snapshots) - 1,
+            value=len(self.snapshots) - 1,
             min=0,
-            max=len(snapshots) - 1,
+            max=len(self.snapshots) - 1,
             description="snapshot",
             continuous_update=False,
         )
@@ -46,13 +42,36 @@ class TrainingExplorer(W.VBox):
         super().__init__([self.slider, self.image])
         self.redraw()
 
+    def draw(self, i: int) -> Figure:
+        raise NotImplementedError
+
     def redraw(self) -> None:
-        snap = self.snapshots[self.slider.value]
+        self.image.value = viz.to_png(self.draw(self.slider.value))
+
+
+class TrainingExplorer(SnapshotSlider):
+    """A slider over the snapshots of a 2-D GAN's training.
+
+    Shows D's surface as a heat map (red: D says real, blue: fake), G's samples
+    and, as arrows, the direction in which the generator's loss pushes each sample.
+    """
+
+    def __init__(
+        self,
+        snapshots: Sequence[Snapshot2D],
+        x_real: Tensor | None = None,
+        title: str = "",
+    ):
+        self.x_real = x_real
+        super().__init__(snapshots, title)
+
+    def draw(self, i: int) -> Figure:
+        snap = self.snapshots[i]
         fig, (ax,) = viz.figure(size=4.2)
         viz.draw_snapshot(ax, snap, self.x_real)
         if self.title:
             ax.set_title(f"{self.title} · step {snap.step}")
-        self.image.value = viz.to_png(fig)
+        return fig
 
 
 class MSEExplorer(W.VBox):

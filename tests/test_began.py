@@ -177,7 +177,7 @@ def test_bad_arguments_give_clear_errors():
         bg.began_step(G, D, *opts, eta=0)
     with pytest.raises(ValueError, match="k_0"):
         bg.began_step(G, D, *opts, k_0=1.5)
-    with pytest.raises(ValueError, match="D expects inputs"):
+    with pytest.raises(ValueError, match="AutoencoderDiscriminator expects inputs"):
         bg.began_loss(D, torch.zeros(3, 5))
 
 

@@ -51,6 +51,11 @@ def test_interpolation_coefficient_is_one_per_sample():
     assert per_sample[:, 0].std() > 0.1  # but different between samples
     with pytest.raises(ValueError, match="same shape"):
         penalties.interpolates(x_real, x_fake[:3])
+    eps = torch.linspace(0, 1, 64)
+    fixed = penalties.interpolates(2 * x_real, x_fake, eps)
+    torch.testing.assert_close(fixed[:, 1, 0, 0], 2 * eps)  # the given coefficients
+    with pytest.raises(ValueError, match="one coefficient per sample"):
+        penalties.interpolates(x_real, x_fake, eps[:3])
 
 
 def test_penalty_reaches_the_weights_and_is_zero_for_a_unit_slope():

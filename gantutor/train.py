@@ -54,10 +54,17 @@ class History:
             self.losses.setdefault(name, []).extend(values)
 
     def steps_per_second(self) -> float:
-        """Mean training speed over the recorded read-backs."""
-        if len(self.clock) < 2:
+        """Mean training speed over the recorded read-backs.
+
+        From the first read-back to the last, so the first steps (warm-up, graph
+        capture) do not count; with a single read-back, from the start of training.
+        """
+        if not self.clock:
             return float("nan")
-        (s0, t0), (s1, t1) = self.clock[0], self.clock[-1]
+        if len(self.clock) == 1:  # the clock starts at 0 s before the first step
+            (s0, t0), (s1, t1) = (self.steps[0] - 1, 0.0), self.clock[0]
+        else:
+            (s0, t0), (s1, t1) = self.clock[0], self.clock[-1]
         return (s1 - s0) / max(t1 - t0, 1e-9)
 
     def state_dict(self) -> dict:

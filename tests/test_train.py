@@ -1,3 +1,5 @@
+import math
+
 import pytest
 import torch
 
@@ -43,6 +45,9 @@ def test_history_records_every_step_and_the_clock():
     assert set(history.losses) == {"D", "G"} and len(history.losses["G"]) == 30
     assert [s for s, _ in history.clock] == [7, 14, 21, 28, 30]
     assert history.steps_per_second() > 0
+    one = gt.train.History([1, 2, 3, 4], {"D": [0.0] * 4}, [(4, 2.0)])
+    assert one.steps_per_second() == 2.0  # a single read-back: from the start
+    assert math.isnan(gt.train.History().steps_per_second())
 
 
 def test_resume_reproduces_the_uninterrupted_run(tmp_path):

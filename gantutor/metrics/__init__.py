@@ -41,6 +41,9 @@ from gantutor.metrics.frechet import (
 )
 from gantutor.metrics.manifold import precision_recall
 from gantutor.metrics.ndb import NDBResult, ndb
+from gantutor.metrics.precision import PRECISIONS, check_precision
+from gantutor.metrics.precision import arithmetic as _arithmetic
+from gantutor.metrics.precision import memory_format as _memory_format
 from gantutor.metrics.scores import inception_score, kid
 
 PIXEL_RANGES = ("[-1,1]", "[0,1]", "uint8")
@@ -49,6 +52,7 @@ _TOL = 1e-3  # float round-off allowed outside the declared range
 __all__ = [
     "EXTRACTORS",
     "PIXEL_RANGES",
+    "PRECISIONS",
     "Extractor",
     "NDBResult",
     "Statistics",
@@ -125,26 +129,34 @@ def iter_features(
     device: torch.device | str | None = None,
     logits: bool = False,
     progress: bool = True,
+    precision: str | None = None,
 ) -> Iterator[Tensor]:
     """Features (or logits) of images, one batch at a time, on the model's device.
 
     ``x`` is a tensor (N, C, H, W), split into batches of ``batch_size``, or an
     iterable of batches (a ``DataLoader``'s ``(x, y)`` pairs are fine).
+    ``precision``: ``"fp32"``, ``"tf32"`` or ``"bf16"`` (:mod:`.precision`);
+    by default the fastest one measured to shift FID by at most 0.1 %. Features
+    come back in float32 whatever the arithmetic.
     """
     ex = extractors.extractor(extractor, device)
     dev = next(ex.parameters()).device
+    precision = check_precision(precision, dev)
     total = len(x) if isinstance(x, Tensor) else None
     batches = x.split(batch_size) if isinstance(x, Tensor) else x
     bar = tqdm(total=total, disable=not progress, desc=ex.name, unit="img")
-    with bar:
+    with bar, _memory_format(ex, precision, dev) as layout:
         for batch in batches:
             batch = batch[0] if isinstance(batch, (tuple, list)) else batch
             batch = to_model_range(batch.to(dev), pixel_range)
-            with torch.no_grad():  # not across the yield: the caller keeps grad mode
+            batch = batch.contiguous(memory_format=layout)
+            # no_grad and the arithmetic are not held across the yield: the
+            # caller's code between batches keeps its own settings
+            with torch.no_grad(), _arithmetic(precision, dev):
                 f = ex(batch)  # (B, dim)
                 f = ex.logits(f) if logits else f
             bar.update(len(batch))
-            yield f
+            yield f.float()
 
 
 def features(
@@ -155,10 +167,11 @@ def features(
     device: torch.device | str | None = None,
     logits: bool = False,
     progress: bool = True,
+    precision: str | None = None,
 ) -> Tensor:
     """Features (N, dim), or logits (N, n_classes), of images, on the CPU."""
     passes = iter_features(
-        x, extractor, pixel_range, batch_size, device, logits, progress
+        x, extractor, pixel_range, batch_size, device, logits, progress, precision
     )
     return torch.cat([f.cpu() for f in passes])
 
@@ -187,6 +200,7 @@ def features_of_generator(
     logits: bool = False,
     seed: int | None = None,
     progress: bool = True,
+    precision: str | None = None,
 ) -> Tensor:
     """Features (n, dim) of ``n`` samples G(z), z ~ N(0, I), drawn on ``device``.
 
@@ -198,7 +212,7 @@ def features_of_generator(
         raise ValueError(f"n and batch_size must be ≥ 1, got {n} and {batch_size}")
     x_fake = _samples(G, n, batch_size, latent_dim, device, seed)
     passes = iter_features(
-        x_fake, extractor, pixel_range, batch_size, device, logits, progress
+        x_fake, extractor, pixel_range, batch_size, device, logits, progress, precision
     )
     return torch.cat([f.cpu() for f in passes])
 
@@ -212,6 +226,7 @@ def fid(
     batch_size: int = 100,
     device: torch.device | str | None = None,
     progress: bool = True,
+    precision: str | None = None,
 ) -> float:
     """Fréchet distance between the ``features`` statistics of two image sets.
 
@@ -226,7 +241,13 @@ def fid(
         if isinstance(x, Statistics):
             return x
         passes = iter_features(
-            x, ex, pixel_range, batch_size, device, progress=progress
+            x,
+            ex,
+            pixel_range,
+            batch_size,
+            device,
+            progress=progress,
+            precision=precision,
         )
         return statistics(passes, ex.name)
 

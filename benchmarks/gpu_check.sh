@@ -106,22 +106,26 @@ EOF
 if [ "$QUICK" = 1 ]; then
     PROFILE=smoke
     STEP_ARGS=(--quick)
+    PROFILE_CASE=dcgan-tiny:8
     FID_ARGS=(--dim 64 --end-to-end --n 400 --n-ref 200 --batch-size 100
               --extractors mnist-cnn)
 else
     PROFILE=gpu
     STEP_ARGS=()
+    PROFILE_CASE=dcgan64:128
     FID_ARGS=(--end-to-end --n 50000 --n-ref 10000 --batch-size 500)
 fi
 
 part "cuda + accel tests" 100 "$PY" -m pytest -q -p no:cacheprovider -rs \
-    tests/test_metrics_frechet.py tests/test_train.py tests/test_accel.py
-part "train_step benchmark" 110 "$PY" benchmarks/train_step.py ${STEP_ARGS[@]+"${STEP_ARGS[@]}"} \
-    --json "$DIR/train_step.json"
+    tests/test_metrics_frechet.py tests/test_train.py tests/test_steps.py tests/test_accel.py tests/test_metrics_precision.py
+part "train_step benchmark" 130 "$PY" benchmarks/train_step.py ${STEP_ARGS[@]+"${STEP_ARGS[@]}"} \
+    --ablate --json "$DIR/train_step.json"
+part "profile of the DCGAN step" 45 "$PY" benchmarks/train_step.py ${STEP_ARGS[@]+"${STEP_ARGS[@]}"} \
+    --profile "$PROFILE_CASE"
 part "fid benchmark" 120 "$PY" benchmarks/fid.py ${FID_ARGS[@]+"${FID_ARGS[@]}"} \
     --json "$DIR/fid.json"
 for nb in book/part1/gan.ipynb book/part6/fid.ipynb; do
-    part "$nb ($PROFILE)" 110 env GANTUTOR_PROFILE=$PROFILE "$PY" \
+    part "$nb ($PROFILE)" 100 env GANTUTOR_PROFILE=$PROFILE "$PY" \
         benchmarks/run_notebook.py "$nb" --json "$DIR/$(basename "$nb" .ipynb)_cells.json"
 done
 if [ "$QUICK" != 1 ] && [ $((BUDGET - (SECONDS - START))) -ge 90 ]; then

@@ -3,6 +3,8 @@
     python benchmarks/train_step.py              # DCGAN-64 at 128 and 512, MLP at 64
     python benchmarks/train_step.py --cases dcgan64:128 --steps 300 --json out.json
     python benchmarks/train_step.py --quick      # tiny sizes, a CI-sized run
+    python benchmarks/train_step.py --ablate     # + each GPU switch off in turn
+    python benchmarks/train_step.py --profile dcgan64:128   # where a step's time goes
 
 Each case runs in one process three ways, on the same device-resident data:
 
@@ -64,10 +66,12 @@ def adam(module: nn.Module) -> torch.optim.Adam:
     return torch.optim.Adam(module.parameters(), lr=2e-4, betas=(0.5, 0.999))
 
 
-def reference_loop(G, D, batches, steps: int, warmup: int, device) -> float:
+def reference_loop(
+    G, D, batches, steps: int, warmup: int, device, autotune: bool = True
+) -> float:
     """The PyTorch DCGAN example's loop; returns the seconds of ``steps`` steps."""
     benchmark = torch.backends.cudnn.benchmark
-    torch.backends.cudnn.benchmark = True  # as the example sets it
+    torch.backends.cudnn.benchmark = autotune  # the example sets it (True)
     netD = nn.Sequential(D, nn.Sigmoid())  # the example's D ends with a sigmoid
     criterion = nn.BCELoss()
     optimizerD, optimizerG = adam(D), adam(G)
@@ -125,11 +129,22 @@ def gantutor_loop(G, D, batches, steps, warmup, device, accel, log_every) -> flo
     return time.perf_counter() - started
 
 
-def run_case(name: str, batch: int, steps: int, warmup: int, device, log_every):
-    """The three ways of one case -> rows of the table."""
+def run_case(
+    name: str, batch: int, steps: int, warmup: int, device, log_every, ablate=False
+):
+    """The three ways of one case (and the ablations) -> rows of the table."""
     ways = [("reference", None), ("gantutor eager", Accel())]
-    if Accel.for_device(device) != Accel():  # on the CPU both are eager
-        ways.append(("gantutor", Accel.for_device(device)))
+    best = Accel.for_device(device)
+    if best != Accel():  # on the CPU both are eager
+        ways.append(("gantutor", best))
+    if ablate:  # each switch that is on, off in turn
+        if device.type == "cuda":
+            ways.insert(1, ("reference, no autotune", "no autotune"))
+        for switch in ("cuda_graph", "autocast", "channels_last", "fused", "tf32"):
+            if getattr(best, switch):
+                ways.append(
+                    (f"  - {switch}", dataclasses.replace(best, **{switch: False}))
+                )
     rows = []
     for way, accel in ways:
         torch.manual_seed(0)
@@ -137,8 +152,9 @@ def run_case(name: str, batch: int, steps: int, warmup: int, device, log_every):
         n_params = [gt.models.count_parameters(m) for m in (G, D)]
         x = torch.rand(8 * batch, *D.in_shape, device=device) * 2 - 1  # (8B, C, H, W)
         batches = gt.data.TensorBatches(x, batch, device)
-        if accel is None:
-            seconds = reference_loop(G, D, batches, steps, warmup, device)
+        if accel is None or accel == "no autotune":
+            autotune = accel is None
+            seconds = reference_loop(G, D, batches, steps, warmup, device, autotune)
         else:
             args = (G, D, batches, steps, warmup, device, accel, log_every)
             seconds = gantutor_loop(*args)
@@ -149,7 +165,7 @@ def run_case(name: str, batch: int, steps: int, warmup: int, device, log_every):
                 params_G=n_params[0],
                 params_D=n_params[1],
                 way=way,
-                accel=None if accel is None else dataclasses.asdict(accel),
+                accel=dataclasses.asdict(accel) if isinstance(accel, Accel) else None,
                 steps=steps,
                 seconds=seconds,
                 it_per_s=steps / seconds,
@@ -164,15 +180,86 @@ def run_case(name: str, batch: int, steps: int, warmup: int, device, log_every):
     return rows
 
 
+def profile(name: str, batch: int, device, steps: int = 20, top: int = 25) -> None:
+    """The CUDA kernels of the accelerated step, by total time (run eagerly, so
+    the profiler sees each kernel; a graph replays the same kernels)."""
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+
+    torch.manual_seed(0)
+    G, D = (m.to(device) for m in MODELS[name]())
+    x = torch.rand(8 * batch, *D.in_shape, device=device) * 2 - 1
+    batches = gt.data.TensorBatches(x, batch, device)
+    accel = dataclasses.replace(Accel.for_device(device), cuda_graph=False)
+    gantutor_loop(G, D, batches, 2, 10, device, accel, 50)  # warm up, autotune
+    activities = [ProfilerActivity.CPU]
+    if device.type == "cuda":
+        activities.append(ProfilerActivity.CUDA)
+    opt_G, opt_D = adam(G), adam(D)
+    trainer = Trainer(
+        gt.steps.gan_step(G, D, opt_G, opt_D, "non-saturating"),
+        batches,
+        modules={"G": G, "D": D},
+        optimizers={"G": opt_G, "D": opt_D},
+        log_every=50,
+        progress=False,
+        accel=accel,
+    )
+    trainer.fit(3)
+    sync(device)
+    with torch_profile(activities=activities) as prof:
+        trainer.fit(3 + steps)
+        sync(device)
+    key = "self_device_time_total" if device.type == "cuda" else "self_cpu_time_total"
+    events = prof.key_averages()
+    print(f"{name} at batch {batch}, {steps} steps, {accel}:")
+    print(events.table(sort_by=key, row_limit=top, max_name_column_width=70))
+    if device.type == "cuda":
+        kernels = [e for e in events if e.device_type.name == "CUDA"]
+        total = sum(e.self_device_time_total for e in kernels)
+        groups = {
+            "convolution / gemm": (
+                "conv",
+                "gemm",
+                "xmma",
+                "cutlass",
+                "sm90",
+                "implicit",
+                "dgrad",
+                "wgrad",
+                "fprop",
+            ),
+            "batch norm": ("batch_norm", "bn_", "welford", "batchnorm"),
+            "optimizer": ("adam", "foreach", "fused"),
+        }
+        spent = dict.fromkeys([*groups, "other (elementwise, copies, ...)"], 0.0)
+        for e in kernels:
+            label = next(
+                (
+                    g
+                    for g, words in groups.items()
+                    if any(w in e.key.lower() for w in words)
+                ),
+                "other (elementwise, copies, ...)",
+            )
+            spent[label] += e.self_device_time_total
+        print(
+            f"GPU time per step {total / steps / 1e3:.3f} ms "
+            f"(bound: {steps * 1e6 / max(total, 1):.0f} it/s if launches were free)"
+        )
+        for label, us in spent.items():
+            print(f"  {label:34} {us / steps / 1e3:7.3f} ms  {us / max(total, 1):6.1%}")
+
+
 def print_table(rows: list[dict]) -> None:
     print(
-        f"{'model':10} {'batch':>5} {'params G/D':>13} {'way':15} "
+        f"{'model':10} {'batch':>5} {'params G/D':>13} {'way':22} "
         f"{'it/s':>8} {'images/s':>10} {'× ref':>6}"
     )
     for r in rows:
         params = f"{r['params_G'] / 1e6:.2f}M/{r['params_D'] / 1e6:.2f}M"
         print(
-            f"{r['model']:10} {r['batch']:5d} {params:>13} {r['way']:15} "
+            f"{r['model']:10} {r['batch']:5d} {params:>13} {r['way']:22} "
             f"{r['it_per_s']:8.1f} {r['images_per_s']:10.0f} {r['ratio']:6.2f}"
         )
     for r in rows:
@@ -193,6 +280,13 @@ def main() -> None:
     parser.add_argument("--device", default=None, help="default: cuda if available")
     parser.add_argument("--json", default=None, help="also write the rows here")
     parser.add_argument("--quick", action="store_true", help="tiny nets, few steps")
+    parser.add_argument("--ablate", action="store_true", help="each switch off too")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        metavar="CASE",
+        help="only profile CASE (e.g. dcgan64:128)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.cases, args.steps, args.warmup = "dcgan-tiny:8,mlp-tiny:16", 6, 4
@@ -204,13 +298,19 @@ def main() -> None:
         f"threads {torch.get_num_threads()}; gantutor path: "
         f"{Accel.for_device(device)}"
     )
+    if args.profile:
+        name, batch = args.profile.split(":")
+        profile(name, int(batch), device, steps=4 if args.quick else 20)
+        return
     rows = []
     for case in args.cases.split(","):
         name, batch = case.split(":")
         if name not in MODELS:
             raise ValueError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
         steps = args.steps if args.quick else STEPS.get(case, args.steps)
-        rows += run_case(name, int(batch), steps, args.warmup, device, args.log_every)
+        rows += run_case(
+            name, int(batch), steps, args.warmup, device, args.log_every, args.ablate
+        )
     print_table(rows)
     if args.json:
         with open(args.json, "w") as f:

@@ -255,7 +255,7 @@ class StepRunner:
                         "learning-rate schedule?); a graph bakes them in"
                     )
             elif self._layout(batch) != self._layout(self.static_x):
-                return self._eager(self._format(batch), cache=False)  # keep the graph
+                return self._eager(self._format(batch))  # keep the graph
             else:
                 self.static_x.copy_(batch)  # (copy_ converts the memory format)
                 self.graph.replay()
@@ -272,7 +272,7 @@ class StepRunner:
             self.warm += 1
             self.stream.wait_stream(torch.cuda.current_stream())
             with torch.cuda.stream(self.stream):
-                out = self._eager(batch, cache=False)
+                out = self._eager(batch)
             torch.cuda.current_stream().wait_stream(self.stream)
             return out
         try:
@@ -285,7 +285,7 @@ class StepRunner:
         self.graph.replay()
         return {k: v.clone() for k, v in self.static_out.items()}
 
-    def _eager(self, batch: Tensor, cache: bool = True) -> dict[str, Tensor]:
+    def _eager(self, batch: Tensor) -> dict[str, Tensor]:
         quiet = (
             warnings.catch_warnings() if self.use_graph else contextlib.nullcontext()
         )
@@ -295,7 +295,10 @@ class StepRunner:
                 self.device.type,
                 torch.bfloat16,
                 enabled=self.accel.autocast,
-                cache_enabled=None if cache else False,  # no weight cache in a graph
+                # no cache of bf16 weight copies: a step updates weights inside
+                # this region (D before G, n_critic > 1), and the cache would
+                # hand later forwards the copies made before the update
+                cache_enabled=False,
             ),
         ):
             if self.use_graph:  # capturable optimisers run eagerly in warm-up
@@ -325,7 +328,7 @@ class StepRunner:
             opt.zero_grad(set_to_none=True)  # backward allocates .grad in the pool
         graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(graph, stream=self.stream):
-            out = self._eager(self.static_x, cache=False)
+            out = self._eager(self.static_x)
         self.graph, self.static_out = graph, out
         self.captures += 1
         self.fingerprint = self._fingerprint()

@@ -156,6 +156,52 @@ def test_switch_on_cpu_matches_eager_within_tolerance(switch, rtol):
     assert update_error(asked, eager, start) < (0.5 if switch == "autocast" else 1e-3)
 
 
+def test_autocast_sees_weights_updated_inside_the_step():
+    """Two critic updates in one step: the second forward uses the new weights.
+
+    autocast caches its bf16 copies of weights for the whole region; a step that
+    updates weights inside it (n_critic > 1, BEGAN, a chapter's own loop) must
+    not get the stale copies, so the trainer turns the cache off.
+    """
+    torch.manual_seed(0)
+    D = torch.nn.Linear(4, 1)
+    opt = torch.optim.SGD(D.parameters(), lr=1.0)
+    seen = []
+
+    def two_updates(x):
+        for _ in range(2):
+            y = D(x)  # (B, 1) in bf16
+            seen.append(
+                (
+                    x,
+                    y.detach().float(),
+                    D.weight.detach().clone(),
+                    D.bias.detach().clone(),
+                )
+            )
+            opt.zero_grad()
+            y.float().mean().backward()
+            opt.step()
+        return {"D": y.float().mean().detach()}
+
+    x = torch.randn(8, 4)
+    trainer = Trainer(
+        two_updates,
+        gt.data.TensorBatches(x, 8),
+        modules={"D": D},
+        optimizers={"D": opt},
+        log_every=1,
+        progress=False,
+        accel=Accel(autocast=True),
+    )
+    trainer.fit(1)
+    (_, y0, w0, _), (x, y1, w1, b1) = seen  # x: the batch as the step got it
+    assert not torch.equal(w0, w1)  # the first update moved the weights
+    expected = (x.bfloat16() @ w1.bfloat16().T + b1.bfloat16()).float()
+    assert torch.allclose(y1, expected, atol=2e-2)
+    assert not torch.equal(y0, y1)
+
+
 def test_channels_last_converts_conv_modules_and_keeps_parameters():
     G, D, opt_G, opt_D = dcgan()
     mlp = gt.models.MLPGenerator(4, 2, hidden=8)
@@ -341,7 +387,7 @@ class FakeGraph:
         self.replays += 1
         if self.replays > 1:
             r = FakeGraph.runner
-            for k, v in r._eager(r.static_x, cache=False).items():
+            for k, v in r._eager(r.static_x).items():
                 r.static_out[k].copy_(v)
 
 

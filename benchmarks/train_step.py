@@ -215,7 +215,12 @@ def profile(name: str, batch: int, device, steps: int = 20, top: int = 25) -> No
     print(f"{name} at batch {batch}, {steps} steps, {accel}:")
     print(events.table(sort_by=key, row_limit=top, max_name_column_width=70))
     if device.type == "cuda":
-        kernels = [e for e in events if e.device_type.name == "CUDA"]
+        kernels = [  # not the annotations ("Optimizer.step#Adam.step"): kernels twice
+            e
+            for e in events
+            if e.device_type.name == "CUDA"
+            and not getattr(e, "is_user_annotation", False)
+        ]
         total = sum(e.self_device_time_total for e in kernels)
         groups = {
             "convolution / gemm": (

@@ -5,11 +5,12 @@
     steps = gt.per_profile(smoke=200, cpu=3_000, gpu=20_000)
 
 Modules: ``data``, ``models``, ``losses``, ``penalties``, ``steps``, ``train``,
-``accel``, ``callbacks``, ``viz``, ``widgets``, ``edits``, ``regression``,
-``divergences``, ``fgan``, ``ebgan``, ``compare_widgets``, ``landscape``,
-``landscape_widgets``, ``wgan``, ``wgan_widgets``, ``gp_lab``, ``gp_widgets``,
-``began``, ``began_widgets``, ``dirac``, ``dirac_widgets``, ``weight_landscape``,
-``weight_landscape_widgets``, ``metrics``, ``metrics_lab`` and ``metrics_widgets``.
+``accel``, ``cuda_graph``, ``callbacks``, ``viz``, ``widgets``, ``edits``,
+``regression``, ``divergences``, ``fgan``, ``ebgan``, ``compare_widgets``,
+``landscape``, ``landscape_widgets``, ``wgan``, ``wgan_widgets``, ``gp_lab``,
+``gp_widgets``, ``began``, ``began_widgets``, ``dirac``, ``dirac_widgets``,
+``weight_landscape``, ``weight_landscape_widgets``, ``metrics``, ``metrics_lab`` and
+``metrics_widgets``.
 """
 
 __version__ = "0.1.0"
@@ -20,6 +21,7 @@ from gantutor import (
     began_widgets,
     callbacks,
     compare_widgets,
+    cuda_graph,
     data,
     dirac,
     dirac_widgets,
@@ -56,6 +58,7 @@ __all__ = [
     "began_widgets",
     "callbacks",
     "compare_widgets",
+    "cuda_graph",
     "data",
     "device",
     "dirac",

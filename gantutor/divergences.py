@@ -34,8 +34,10 @@ def _grid(x: Tensor, *densities: Tensor) -> Tensor:
         raise ValueError("x must be an increasing 1-D grid of at least 2 points")
     for d in densities:
         if d.shape != x.shape:
-            raise ValueError(f"densities must have the grid's shape {tuple(x.shape)}, "
-                             f"got {tuple(d.shape)}")
+            raise ValueError(
+                f"densities must have the grid's shape {tuple(x.shape)}, "
+                f"got {tuple(d.shape)}"
+            )
     return x
 
 
@@ -47,17 +49,24 @@ def normal_pdf(x: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     return torch.exp(-0.5 * ((x - mean) / std) ** 2) / (std * math.sqrt(2 * math.pi))
 
 
-def mixture_pdf(x: Tensor, means: Sequence[float], stds: Sequence[float],
-                weights: Sequence[float] | None = None) -> Tensor:
+def mixture_pdf(
+    x: Tensor,
+    means: Sequence[float],
+    stds: Sequence[float],
+    weights: Sequence[float] | None = None,
+) -> Tensor:
     """p(x) = Σ_k w_k N(x; μ_k, s_k²), equal weights w_k = 1/K unless given."""
     if len(means) != len(stds) or not means:
         raise ValueError("means and stds must be non-empty and of the same length")
     weights = [1 / len(means)] * len(means) if weights is None else list(weights)
     if len(weights) != len(means) or min(weights) < 0 or abs(sum(weights) - 1) > 1e-9:
-        raise ValueError(f"weights must be {len(means)} non-negative numbers summing "
-                         f"to 1, got {weights}")
-    return sum(w * normal_pdf(x, m, s) for w, m, s in zip(weights, means, stds,
-                                                           strict=True))
+        raise ValueError(
+            f"weights must be {len(means)} non-negative numbers summing "
+            f"to 1, got {weights}"
+        )
+    return sum(
+        w * normal_pdf(x, m, s) for w, m, s in zip(weights, means, stds, strict=True)
+    )
 
 
 def optimal_discriminator(p_data: Tensor, p_g: Tensor) -> Tensor:
@@ -95,8 +104,9 @@ def js_divergence(p: Tensor, q: Tensor, x: Tensor) -> Tensor:
     x = _grid(x, p, q)
     total = p + q
     safe = torch.where(total > 0, total, torch.ones_like(total))
-    integrand = (torch.special.xlogy(p, 2 * p / safe)
-                 + torch.special.xlogy(q, 2 * q / safe))
+    integrand = torch.special.xlogy(p, 2 * p / safe) + torch.special.xlogy(
+        q, 2 * q / safe
+    )
     return 0.5 * torch.trapezoid(integrand, x)
 
 

@@ -102,15 +102,24 @@ class SampleSizeExplorer(_Explorer):
             for label, v in series.items():
                 (line,) = ax.plot(self.ns, v.mean(1), "o-", ms=3, label=label)
                 ax.fill_between(self.ns, v.min(1), v.max(1), alpha=0.2)
-                ax.plot([n] * v.shape[1], v[i], "o", color=line.get_color(), ms=6,
-                        mfc="none")
+                ax.plot(
+                    [n] * v.shape[1],
+                    v[i],
+                    "o",
+                    color=line.get_color(),
+                    ms=6,
+                    mfc="none",
+                )
             if metric in self.hlines:
                 level, text = self.hlines[metric]
                 ax.axhline(level, color="k", ls="--", lw=1, label=text)
             ax.axvline(n, color="gray", lw=0.8)
             first = next(iter(series.values()))[i]
-            ax.set(xscale="log", xlabel="samples n",
-                   title=f"{metric}\nn = {n:,}: {first.mean():.3g} ± {first.std():.2g}")
+            ax.set(
+                xscale="log",
+                xlabel="samples n",
+                title=f"{metric}\nn = {n:,}: {first.mean():.3g} ± {first.std():.2g}",
+            )
             ax.legend(frameon=False, fontsize=7)
         return fig
 
@@ -196,7 +205,8 @@ class InceptionScoreExplorer(_Explorer):
             raise ValueError("InceptionScoreExplorer needs at least one set")
         self.sets = dict(sets)
         self.buttons = W.ToggleButtons(
-            options=list(self.sets), value=value or next(iter(self.sets)),
+            options=list(self.sets),
+            value=value or next(iter(self.sets)),
             description="set",
         )
         super().__init__(self.buttons)
@@ -211,12 +221,24 @@ class InceptionScoreExplorer(_Explorer):
         viz.show_images(left, images[:36], nrow=6, title=name)
         middle.bar(range(n_classes), p.mean(0).numpy(), color=viz.REAL)
         middle.axhline(1 / n_classes, color="k", ls="--", lw=1, label="uniform")
-        middle.set(xlabel="class y", ylim=(0, 1), xticks=range(n_classes),
-                   title=f"p(y): H(y) = {h_marg:.2f} nats")
+        middle.set(
+            xlabel="class y",
+            ylim=(0, 1),
+            xticks=range(n_classes),
+            title=f"p(y): H(y) = {h_marg:.2f} nats",
+        )
         middle.legend(frameon=False, fontsize=8)
         entropy = -(p * p.clamp_min(1e-300).log()).sum(1).numpy()  # (N,)
-        right.hist(entropy, bins=np.linspace(0, math.log(n_classes), 21),
-                   weights=np.full(len(entropy), 1 / len(entropy)), color=viz.FAKE)
-        right.set(xlabel="H(y|x), nats", ylabel="share of samples", ylim=(0, 1),
-                  title=f"E H(y|x) = {h_cond:.2f}  →  IS = {score:.2f}")
+        right.hist(
+            entropy,
+            bins=np.linspace(0, math.log(n_classes), 21),
+            weights=np.full(len(entropy), 1 / len(entropy)),
+            color=viz.FAKE,
+        )
+        right.set(
+            xlabel="H(y|x), nats",
+            ylabel="share of samples",
+            ylim=(0, 1),
+            title=f"E H(y|x) = {h_cond:.2f}  →  IS = {score:.2f}",
+        )
         return fig

@@ -25,6 +25,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from gantutor import accel as acc
+from gantutor.cuda_graph import StepRunner
 
 Step = Callable[[Tensor], dict[str, Tensor]]
 
@@ -141,7 +142,7 @@ class Trainer:
         for module in modules.values():
             module.to(self.device)
         self._flags = {k: acc.flags_of(o) for k, o in optimizers.items()}
-        self._runner: acc.StepRunner | None = None
+        self._runner: StepRunner | None = None
         self._prepare(self.accel.fused, capturable=False)
 
     @property
@@ -159,10 +160,10 @@ class Trainer:
                 for line in [] if quiet else why:
                     print(f"accel: optimizer {name!r}: {line}")
 
-    def _runner_for_step(self) -> acc.StepRunner:
+    def _runner_for_step(self) -> StepRunner:
         """The runner of ``self.step_fn`` (a new one if the step was replaced)."""
         if self._runner is None or self._runner.step is not self.step_fn:
-            self._runner = acc.StepRunner(
+            self._runner = StepRunner(
                 self.step_fn, self.modules, self.optimizers, self.accel, self.device
             )
             if self._runner.use_graph:

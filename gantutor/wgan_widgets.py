@@ -65,4 +65,3 @@ class WeightHistograms(SnapshotSlider):
         if self.title:
             fig.suptitle(self.title)
         return fig
-

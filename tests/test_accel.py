@@ -17,7 +17,8 @@ from torch import nn
 
 import gantutor as gt
 from gantutor import accel
-from gantutor.accel import Accel, StepRunner
+from gantutor.accel import Accel
+from gantutor.cuda_graph import StepRunner
 from gantutor.train import Trainer
 
 

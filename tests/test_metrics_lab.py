@@ -38,7 +38,7 @@ def test_blur_keeps_the_range_and_the_mass_and_spreads_a_point():
     assert blurred.min() >= -1 and blurred.max() <= 1
     torch.testing.assert_close(blurred.sum(), x.sum())  # mass kept away from borders
     # The centre keeps the weight of the middle tap of a normalised 7-tap kernel.
-    taps = torch.exp(-torch.arange(-3.0, 4.0) ** 2 / 2)
+    taps = torch.exp(-(torch.arange(-3.0, 4.0) ** 2) / 2)
     centre = -1 + 2 * float(taps[3] / taps.sum()) ** 2
     assert float(blurred[0, 0, 7, 7]) == pytest.approx(centre, abs=1e-5)
     with pytest.raises(ValueError, match="sigma"):

@@ -9,15 +9,15 @@ The default is the fastest setting whose FID shift against strict fp32 was
 measured at no more than 0.1 %: ``"tf32"`` on CUDA, ``"fp32"`` elsewhere.
 Measured with ``benchmarks/fid.py --end-to-end`` on an H200 (torch 2.11):
 
-============  =====================  ==================  ===================
-setting       Inception-v3, 50,000   shift, Inception*   shift, mnist-cnn
-============  =====================  ==================  ===================
-fp32          22.1 s                 —                   —
-tf32          10.4 s                 0.01 %              0.02 %
-bf16          7.4 s                  0.07 %              0.61 %
-============  =====================  ==================  ===================
+========  ====================  ===================  ==================
+setting   Inception-v3, 50,000  shift, Inception †   shift, mnist-cnn
+========  ====================  ===================  ==================
+fp32      22.1 s                —                    —
+tf32      10.4 s                0.01 %               0.02 %
+bf16      7.4 s                 0.07 %               0.61 %
+========  ====================  ===================  ==================
 
-\* random weights with re-estimated BatchNorm statistics (the FID weights
+† random weights with re-estimated BatchNorm statistics (the FID weights
 cannot be downloaded offline), so a proxy; mnist-cnn has real weights (4,000
 training digits against 1,000 test digits). bf16 moves FID (mnist-cnn) by
 0.61 %, so it is not the default; ask for it where speed matters more.

@@ -109,10 +109,10 @@ def reference_loop(
     return time.perf_counter() - started
 
 
-def gantutor_loop(G, D, batches, steps, warmup, device, accel, log_every) -> float:
-    """gan_step in the Trainer; returns the seconds of ``steps`` steps."""
+def gantutor_trainer(G, D, batches, accel, log_every) -> Trainer:
+    """gan_step with Adam as in the example, in the Trainer."""
     opt_G, opt_D = adam(G), adam(D)
-    trainer = Trainer(
+    return Trainer(
         gt.steps.gan_step(G, D, opt_G, opt_D, "non-saturating"),
         batches,
         modules={"G": G, "D": D},
@@ -121,6 +121,11 @@ def gantutor_loop(G, D, batches, steps, warmup, device, accel, log_every) -> flo
         progress=False,
         accel=accel,
     )
+
+
+def gantutor_loop(G, D, batches, steps, warmup, device, accel, log_every) -> float:
+    """gan_step in the Trainer; returns the seconds of ``steps`` steps."""
+    trainer = gantutor_trainer(G, D, batches, accel, log_every)
     trainer.fit(warmup)  # includes the capture of the CUDA graph
     sync(device)
     started = time.perf_counter()
@@ -191,24 +196,14 @@ def profile(name: str, batch: int, device, steps: int = 20, top: int = 25) -> No
     x = torch.rand(8 * batch, *D.in_shape, device=device) * 2 - 1
     batches = gt.data.TensorBatches(x, batch, device)
     accel = dataclasses.replace(Accel.for_device(device), cuda_graph=False)
-    gantutor_loop(G, D, batches, 2, 10, device, accel, 50)  # warm up, autotune
     activities = [ProfilerActivity.CPU]
     if device.type == "cuda":
         activities.append(ProfilerActivity.CUDA)
-    opt_G, opt_D = adam(G), adam(D)
-    trainer = Trainer(
-        gt.steps.gan_step(G, D, opt_G, opt_D, "non-saturating"),
-        batches,
-        modules={"G": G, "D": D},
-        optimizers={"G": opt_G, "D": opt_D},
-        log_every=50,
-        progress=False,
-        accel=accel,
-    )
-    trainer.fit(3)
+    trainer = gantutor_trainer(G, D, batches, accel, log_every=50)
+    trainer.fit(10)  # lazy initialisation, cuDNN autotuning
     sync(device)
     with torch_profile(activities=activities) as prof:
-        trainer.fit(3 + steps)
+        trainer.fit(10 + steps)
         sync(device)
     key = "self_device_time_total" if device.type == "cuda" else "self_cpu_time_total"
     events = prof.key_averages()

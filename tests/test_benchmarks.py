@@ -59,6 +59,15 @@ def test_train_step_benchmark_quick_run(tmp_path):
     assert "images/s" in done.stdout and "reference" in done.stdout
 
 
+def test_train_step_profile_quick_run():
+    done = run_script(
+        "benchmarks/train_step.py", "--quick", "--profile", "dcgan-tiny:8"
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "dcgan-tiny at batch 8, 4 steps" in done.stdout
+    assert "convolution" in done.stdout  # the table lists the step's ops
+
+
 def test_fid_end_to_end_quick_run(tmp_path):
     done = run_script(
         "benchmarks/fid.py", "--dim", "16", "--end-to-end", "--n", "300",

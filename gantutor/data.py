@@ -10,7 +10,7 @@ import math
 import os
 import socket
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +30,18 @@ class Mixture:
     name: str
     centres: Tensor  # (K, 2)
     std: float
+    _on_device: dict = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def sample(self, n: int, device: torch.device | str = "cpu") -> Tensor:
         """``n`` points, shape (n, 2), drawn with PyTorch's global generator."""
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
-        centres = self.centres.to(device)
+        device = torch.device(device)
+        if device not in self._on_device:  # copied once: a copy to a GPU per
+            self._on_device[device] = self.centres.to(device)  # batch would sync
+        centres = self._on_device[device]
         k = torch.randint(len(centres), (n,), device=device)
         return centres[k] + self.std * torch.randn(n, 2, device=device)
 

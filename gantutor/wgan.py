@@ -34,6 +34,7 @@ from scipy.optimize import linear_sum_assignment
 from torch import Tensor, nn
 
 from gantutor import losses, penalties
+from gantutor.steps import frozen
 
 Penalty = Callable[[nn.Module, Tensor, Tensor], Tensor]
 
@@ -85,7 +86,8 @@ def critic_step(
             )
         for x in x_real.chunk(n_critic):  # (B, ...) each
             z = torch.randn(len(x), G.latent_dim, device=x.device)
-            x_fake = G(z).detach()  # (B, ...)
+            with torch.no_grad():  # the critic's update needs no graph through G
+                x_fake = G(z)  # (B, ...)
             d_real, d_fake = D(x), D(x_fake)  # (B,), (B,)
             loss_D = losses.wasserstein_d(d_real, d_fake)
             if penalty is not None:
@@ -96,7 +98,8 @@ def critic_step(
             if clip is not None:
                 penalties.clip_weights(D, clip)
         z = torch.randn(len(x), G.latent_dim, device=x.device)
-        loss_G = losses.wasserstein_g(D(G(z)))
+        with frozen(D):  # only G's gradients: the critic's would be discarded
+            loss_G = losses.wasserstein_g(D(G(z)))
         opt_G.zero_grad(set_to_none=True)
         loss_G.backward()
         opt_G.step()

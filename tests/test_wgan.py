@@ -237,3 +237,55 @@ def test_empirical_w1_closed_forms():
     assert wgan.empirical_w1(x, x[torch.randperm(50)]) == pytest.approx(0.0)
     with pytest.raises(ValueError, match="same shape"):
         wgan.empirical_w1(x, x[:10])
+
+
+def test_critic_step_is_algorithm_1_written_out_bit_for_bit():
+    """n_critic penalised and clipped critic updates, then G's: nothing skipped
+    changes a number, and the critic's .grad is its last update's only."""
+
+    def pair():
+        torch.manual_seed(0)
+        G = gt.models.MLPGenerator(4, 2, hidden=16, depth=2)
+        D = gt.models.MLPDiscriminator(2, hidden=16, depth=2)
+        return (
+            G,
+            D,
+            torch.optim.Adam(G.parameters(), 1e-2),
+            torch.optim.Adam(D.parameters(), 1e-2),
+        )
+
+    def penalty(D, x_real, x_fake):
+        return 10 * penalties.gradient_penalty(D, x_real, x_fake)
+
+    x = torch.randn(2, 3 * 8, 2)  # two steps of n_critic = 3 chunks of 8
+    G1, D1, oG1, oD1 = pair()
+    G2, D2, oG2, oD2 = pair()
+    step = wgan.critic_step(G2, D2, oG2, oD2, n_critic=3, clip=0.5, penalty=penalty)
+    for batch in x:
+        torch.manual_seed(1)
+        for chunk in batch.chunk(3):
+            z = torch.randn(8, G1.latent_dim)
+            fake = G1(z).detach()
+            loss_D = gt.losses.wasserstein_d(D1(chunk), D1(fake))
+            loss_D = loss_D + penalty(D1, chunk, fake)
+            oD1.zero_grad()
+            loss_D.backward()
+            oD1.step()
+            penalties.clip_weights(D1, 0.5)
+        grads = [p.grad.clone() for p in D1.parameters()]
+        loss_G = gt.losses.wasserstein_g(D1(G1(torch.randn(8, G1.latent_dim))))
+        oG1.zero_grad()
+        loss_G.backward()
+        oG1.step()
+        torch.manual_seed(1)
+        out = step(batch)
+        assert torch.equal(out["D"], loss_D.detach())
+        assert torch.equal(out["G"], loss_G.detach())
+        for p, g in zip(D2.parameters(), grads, strict=True):
+            assert torch.equal(p.grad, g)
+    for a, b in zip(
+        [*G1.parameters(), *D1.parameters()],
+        [*G2.parameters(), *D2.parameters()],
+        strict=True,
+    ):
+        assert torch.equal(a, b)

@@ -28,10 +28,8 @@ weights. Extractors run in the order given (``mnist-cnn`` first: it is quick).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import time
-from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -40,6 +38,7 @@ from pytorch_fid.fid_score import calculate_frechet_distance
 import gantutor as gt
 from gantutor import metrics
 from gantutor.metrics import extractors, frechet_distance
+from gantutor.metrics.precision import arithmetic
 
 
 def make_statistics(dim: int, seed: int) -> list[np.ndarray]:
@@ -109,17 +108,6 @@ def add_end_to_end_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--json", default=None, help="also write the rows here")
 
 
-@contextlib.contextmanager
-def precision(tf32: bool) -> Iterator[None]:
-    """TF32 on or off for matmuls and convolutions (strict fp32 when off)."""
-    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = tf32
-    try:
-        yield
-    finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
-
-
 def sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -131,7 +119,7 @@ def generated(n: int, batch_size: int, device: torch.device, seed: int) -> torch
     torch.manual_seed(seed)
     G = gt.models.DCGANGenerator(100, 64, 3, 64).to(device).eval()
     gen = torch.Generator(device).manual_seed(seed)
-    with precision(False):
+    with arithmetic("fp32", device):
         return torch.cat(
             [
                 G(
@@ -170,7 +158,7 @@ def calibrate_batch_norm(ex, x: torch.Tensor, batch_size: int) -> None:
         m.reset_running_stats()
         m.momentum = None  # cumulative: every batch counts the same
     ex.train()
-    with precision(False):
+    with arithmetic("fp32", next(ex.parameters()).device):
         for batch in x.split(batch_size):
             ex(batch)  # images in [-1, 1], as the extractor expects
     ex.eval()

@@ -31,6 +31,7 @@ from torch import Tensor, nn
 
 from gantutor import losses
 from gantutor.penalties import gradient_penalty
+from gantutor.steps import frozen
 
 Direction = list[Tensor]  # one tensor per parameter, in ``model.parameters()`` order
 
@@ -99,21 +100,16 @@ def _moved(models: Sequence[nn.Module]) -> Iterator[list[nn.Parameter]]:
     """
     saved = [{k: v.detach().clone() for k, v in m.state_dict().items()} for m in models]
     modes = [[sub.training for sub in m.modules()] for m in models]
-    params = parameters(models)
-    flags = [p.requires_grad for p in params]
     try:
         for m in models:
             m.eval()
-        for p in params:
-            p.requires_grad_(False)
-        yield params
+        with frozen(*models):  # requires_grad flags back as they were
+            yield parameters(models)
     finally:
         with torch.no_grad():
             for m, state in zip(models, saved, strict=True):
                 for k, v in m.state_dict().items():
                     v.copy_(state[k])
-        for p, flag in zip(params, flags, strict=True):
-            p.requires_grad_(flag)
         for m, mode in zip(models, modes, strict=True):
             for sub, training in zip(m.modules(), mode, strict=True):
                 sub.training = training

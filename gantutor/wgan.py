@@ -33,10 +33,7 @@ import torch
 from scipy.optimize import linear_sum_assignment
 from torch import Tensor, nn
 
-from gantutor import losses, penalties
-from gantutor.steps import frozen
-
-Penalty = Callable[[nn.Module, Tensor, Tensor], Tensor]
+from gantutor.steps import Penalty, alternating_step
 
 
 def _check_options(n_critic: int, clip: float | None, penalty) -> None:
@@ -77,36 +74,10 @@ def critic_step(
     critic's Lipschitz constant K).
     """
     _check_options(n_critic, clip, penalty)
-
-    def step(x_real: Tensor) -> dict[str, Tensor]:
-        if len(x_real) % n_critic:
-            raise ValueError(
-                f"a batch of {len(x_real)} does not split into n_critic={n_critic} "
-                f"chunks: pass n_critic × B real samples per step"
-            )
-        for x in x_real.chunk(n_critic):  # (B, ...) each
-            z = torch.randn(len(x), G.latent_dim, device=x.device)
-            with torch.no_grad():  # the critic's update needs no graph through G
-                x_fake = G(z)  # (B, ...)
-            d_real, d_fake = D(x), D(x_fake)  # (B,), (B,)
-            loss_D = losses.wasserstein_d(d_real, d_fake)
-            if penalty is not None:
-                loss_D = loss_D + penalty(D, x, x_fake)
-            opt_D.zero_grad(set_to_none=True)
-            loss_D.backward()
-            opt_D.step()
-            if clip is not None:
-                penalties.clip_weights(D, clip)
-        z = torch.randn(len(x), G.latent_dim, device=x.device)
-        with frozen(D):  # only G's gradients: the critic's would be discarded
-            loss_G = losses.wasserstein_g(D(G(z)))
-        opt_G.zero_grad(set_to_none=True)
-        loss_G.backward()
-        opt_G.step()
-        w = d_real.detach().mean() - d_fake.detach().mean()
-        return {"D": loss_D.detach(), "G": loss_G.detach(), "W": w}
-
-    return step
+    return alternating_step(
+        G, D, opt_G, opt_D, "wasserstein", n_critic,
+        penalty=penalty, clip=clip, gap=True, k_name="n_critic",
+    )  # fmt: skip
 
 
 # --- the critic's weights ---------------------------------------------------

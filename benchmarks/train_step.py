@@ -12,7 +12,7 @@ Each case runs in one process three ways, on the same device-resident data:
   fp32, eager, ``nn.Sigmoid`` at D's end and ``nn.BCELoss``, ``Adam(lr=2e-4,
   betas=(0.5, 0.999))``, a ``.item()`` per logged value every step;
 * ``gantutor eager``: :func:`gantutor.steps.gan_step` in the Trainer, all
-  :class:`gantutor.accel.Accel` switches off;
+  :class:`gantutor.train.accel.Accel` switches off;
 * ``gantutor``: the same through the Trainer's default path for the device (on
   CUDA: bf16, TF32, channels_last, fused Adam, the whole step as one CUDA graph).
 
@@ -32,8 +32,8 @@ import torch
 from torch import nn
 
 import gantutor as gt
-from gantutor.accel import Accel
 from gantutor.train import Trainer
+from gantutor.train.accel import Accel
 
 LATENT_DIM = 100  # nz in the PyTorch example
 MODELS: dict[str, Callable[[], tuple[nn.Module, nn.Module]]] = {

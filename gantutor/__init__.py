@@ -4,90 +4,66 @@
     device = gt.setup(seed_value=0)      # seeds, prints profile and device
     steps = gt.per_profile(smoke=200, cpu=3_000, gpu=20_000)
 
-Modules: ``data``, ``models``, ``losses``, ``penalties``, ``steps``, ``train``,
-``accel``, ``cuda_graph``, ``callbacks``, ``viz``, ``widgets``, ``edits``,
-``regression``, ``divergences``, ``fgan``, ``ebgan``, ``compare_widgets``,
-``landscape``, ``landscape_widgets``, ``wgan``, ``wgan_widgets``, ``gp_lab``,
-``gp_widgets``, ``began``, ``began_widgets``, ``dirac``, ``dirac_widgets``,
-``weight_landscape``, ``weight_landscape_widgets``, ``metrics``, ``metrics_lab`` and
-``metrics_widgets``.
+``import gantutor`` loads torch and :mod:`gantutor.runtime` only; each part of
+the package loads when first used (``gt.models``, ``gt.viz``, ...):
+
+==============  ===============================================================
+``data``        2-D mixtures, MNIST with labels, endless batches
+``models``      generators, discriminators, classifiers
+``losses``      losses as pure functions (D returns realness logits)
+``penalties``   gradient penalties, R1/R2, DRAGAN, weight clipping
+``steps``       update steps: one call, one training step
+``train``       the training loop, history, callbacks, the GPU path
+``metrics``     images -> features -> statistics -> distance (FID, IS, KID, ...)
+``labs``        what the chapters measure (no drawing)
+``widgets``     explorers for the chapters (drawing only)
+``viz``         figures, image grids, animations
+==============  ===============================================================
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from gantutor import (
-    accel,
-    began,
-    began_widgets,
-    callbacks,
-    compare_widgets,
-    cuda_graph,
-    data,
-    dirac,
-    dirac_widgets,
-    divergences,
-    ebgan,
-    edits,
-    fgan,
-    gp_lab,
-    gp_widgets,
-    landscape,
-    landscape_widgets,
-    losses,
-    metrics,
-    metrics_lab,
-    metrics_widgets,
-    models,
-    penalties,
-    regression,
-    steps,
-    train,
-    viz,
-    weight_landscape,
-    weight_landscape_widgets,
-    wgan,
-    wgan_widgets,
-    widgets,
-)
+import importlib
+
 from gantutor.runtime import PROFILES, device, per_profile, profile, seed, setup
+from gantutor.version import __version__
 
-__all__ = [
-    "PROFILES",
-    "accel",
-    "began",
-    "began_widgets",
-    "callbacks",
-    "compare_widgets",
-    "cuda_graph",
+SUBPACKAGES = (
     "data",
-    "device",
-    "dirac",
-    "dirac_widgets",
-    "divergences",
-    "ebgan",
-    "edits",
-    "fgan",
-    "gp_lab",
-    "gp_widgets",
-    "landscape",
-    "landscape_widgets",
+    "labs",
     "losses",
     "metrics",
-    "metrics_lab",
-    "metrics_widgets",
     "models",
     "penalties",
-    "per_profile",
-    "profile",
-    "regression",
-    "seed",
-    "setup",
+    "runtime",
     "steps",
     "train",
     "viz",
-    "weight_landscape",
-    "weight_landscape_widgets",
-    "wgan",
-    "wgan_widgets",
     "widgets",
+)
+
+
+def __getattr__(name: str):
+    """Load a part of the package when first used (PEP 562)."""
+    if name in SUBPACKAGES:
+        return importlib.import_module(f"gantutor.{name}")
+    raise AttributeError(
+        f"module 'gantutor' has no attribute {name!r}; its parts are "
+        f"{', '.join(SUBPACKAGES)}"
+    )
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *SUBPACKAGES])
+
+
+__all__ = [
+    "PROFILES",
+    "__version__",
+    "device",
+    "per_profile",
+    "profile",
+    "seed",
+    "setup",
+    *SUBPACKAGES,
 ]

@@ -1,7 +1,10 @@
-"""Seeds, device and the profile that decides how long chapters train.
+"""Seeds, device, the profile that decides how long chapters train, and the data folder.
 
-The profile is the only global setting of the package. It is read from the
-environment variable ``GANTUTOR_PROFILE``:
+This is the only module that reads ``GANTUTOR_*`` environment variables:
+``GANTUTOR_PROFILE`` (below), ``GANTUTOR_DEVICE`` (:func:`device`),
+``GANTUTOR_DATA`` (:func:`data_dir`) and ``GANTUTOR_OFFLINE`` (:func:`offline`).
+
+The profile is the only global setting of the package:
 
 ========  ==========================================================
 ``smoke``  a few seconds per training run: CI on 2 CPU cores (≤ 60 s a chapter)
@@ -19,10 +22,13 @@ from __future__ import annotations
 import os
 import random
 import warnings
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 import torch
+
+from gantutor.version import __version__
 
 PROFILES = ("smoke", "cpu", "gpu")
 T = TypeVar("T")
@@ -57,6 +63,19 @@ def device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def data_dir() -> Path:
+    """Where data, weights and cached statistics are kept: ``GANTUTOR_DATA``.
+
+    Defaults to ``~/.cache/gantutor``.
+    """
+    return Path(os.environ.get("GANTUTOR_DATA", Path.home() / ".cache" / "gantutor"))
+
+
+def offline() -> bool:
+    """``GANTUTOR_OFFLINE=1``: do not try downloads (datasets, FID weights)."""
+    return os.environ.get("GANTUTOR_OFFLINE", "") not in ("", "0")
+
+
 def seed(s: int) -> None:
     """Seed Python's, NumPy's and PyTorch's (CPU and CUDA) random generators."""
     if not isinstance(s, int) or s < 0:
@@ -71,8 +90,6 @@ def setup(seed_value: int = 0) -> torch.device:
 
     This is the first line of every chapter.
     """
-    from gantutor import __version__
-
     seed(seed_value)
     dev = device()
     name = profile()

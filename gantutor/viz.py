@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib
 import numpy as np
@@ -17,9 +18,11 @@ from matplotlib.figure import Figure
 from torch import Tensor
 from torchvision.utils import make_grid
 
-from gantutor.callbacks import Snapshot2D
-from gantutor.data import to_unit
-from gantutor.train import History
+from gantutor.data.images import to_unit
+
+if TYPE_CHECKING:
+    from gantutor.train.callbacks import Snapshot2D
+    from gantutor.train.history import History
 
 REAL, FAKE = "#1f77b4", "#d62728"
 

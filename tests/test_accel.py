@@ -16,10 +16,9 @@ import torch
 from torch import nn
 
 import gantutor as gt
-from gantutor import accel
-from gantutor.accel import Accel
-from gantutor.cuda_graph import StepRunner
-from gantutor.train import Trainer
+from gantutor.train import Trainer, accel
+from gantutor.train.accel import Accel
+from gantutor.train.cuda_graph import StepRunner
 
 
 def on_cuda(test):

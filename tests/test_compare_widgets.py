@@ -2,8 +2,8 @@ import pytest
 import torch
 
 import gantutor as gt
-from gantutor.callbacks import snapshot_2d
-from gantutor.compare_widgets import RunsExplorer
+from gantutor.train.callbacks import snapshot_2d
+from gantutor.widgets import RunsExplorer
 
 
 def _snapshots(shift: float) -> list:

@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from gantutor import data
+from gantutor.data import images
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def test_mnist_tries_torchvision_first(monkeypatch, capsys):
         calls.append((split, download))
         raise OSError("network is unreachable")
 
-    monkeypatch.setattr(data, "_torchvision_mnist", unreachable)
+    monkeypatch.setattr(images, "_torchvision_mnist", unreachable)
     subset = data.mnist("train", n=10)
     assert calls == [("train", True)]
     assert len(subset) == 10

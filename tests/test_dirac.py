@@ -9,8 +9,9 @@ import torch
 from torch import nn
 
 import gantutor as gt
-from gantutor import dirac, penalties
-from gantutor import dirac_widgets as dw
+from gantutor import penalties
+from gantutor.labs import dirac
+from gantutor.widgets import dirac as dw
 
 SIG2 = 1 / (1 + math.exp(-2))  # σ(2), by hand
 POINTS = [(1.0, 2.0), (-0.7, 0.4), (2.5, -1.3)]

@@ -1,4 +1,4 @@
-"""Closed forms for gantutor.divergences: D*, JS, KL and the value of the game."""
+"""Closed forms for gantutor.labs.divergences: D*, JS, KL and the value of the game."""
 
 import math
 
@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from gantutor import divergences as dv
+from gantutor.labs import divergences as dv
 
 X = torch.linspace(-40, 40, 160_001, dtype=torch.float64)
 

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from gantutor import edits
+from gantutor.labs import edits
 
 
 @pytest.fixture

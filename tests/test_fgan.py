@@ -8,9 +8,9 @@ import pytest
 import torch
 
 import gantutor as gt
-import gantutor.fgan as fgan
-from gantutor import landscape
-from gantutor.divergences import js_divergence, normal_pdf
+from gantutor.labs import divergence_landscape as landscape
+from gantutor.labs.divergences import js_divergence, normal_pdf
+from gantutor.losses import fdiv as fgan
 
 NAMES = list(fgan.DIVERGENCES)
 V = torch.linspace(-2, 2, 41, dtype=torch.float64)  # pre-activations
@@ -152,7 +152,7 @@ def test_f_divergence_refuses_a_vanishing_q():
 ])  # fmt: skip
 def test_a_trained_critic_estimates_the_divergence(name, key):
     torch.manual_seed(0)
-    D = fgan.critic(hidden=32)
+    D = gt.models.critic(hidden=32)
     opt = torch.optim.Adam(D.parameters(), lr=1e-2)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, 300)
     loss = fgan.loss(name)
@@ -171,15 +171,15 @@ def test_a_trained_critic_estimates_the_divergence(name, key):
 
 
 def test_gaussian_generator_and_its_trace():
-    G = fgan.GaussianGenerator(mean=1.0, std=0.5)
+    G = gt.models.GaussianGenerator(mean=1.0, std=0.5)
     x = G(torch.randn(10_000, 1))
     assert x.shape == (10_000, 1)
     torch.testing.assert_close(x.mean().item(), 1.0, atol=0.03, rtol=0)
     torch.testing.assert_close(x.std().item(), 0.5, atol=0.02, rtol=0)
-    trace = fgan.GaussianTrace(G, every=1)
+    trace = gt.train.callbacks.GaussianTrace(G, every=1)
     trace(type("T", (), {"step": 7})())
     torch.testing.assert_close(
         trace.trajectory(), torch.tensor([[7.0, 1.0, 0.5]], dtype=torch.float64)
     )
     with pytest.raises(ValueError, match="std"):
-        fgan.GaussianGenerator(std=0.0)
+        gt.models.GaussianGenerator(std=0.0)

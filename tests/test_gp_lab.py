@@ -6,8 +6,9 @@ import torch
 from torch import nn
 
 import gantutor as gt
-from gantutor import gp_lab, penalties
-from gantutor.gp_widgets import NormExplorer
+from gantutor import penalties
+from gantutor.labs import gradients as gp_lab
+from gantutor.widgets import NormExplorer
 
 
 class Shift(nn.Module):
@@ -129,11 +130,11 @@ def test_only_batchnorm_couples_the_samples():
 
 def test_figures_are_drawn():
     records = _records([(s, torch.rand(50).tolist()) for s in range(0, 50, 10)])
-    fig = gp_lab.norms_figure({"a": records, "b": records})
+    fig = gt.widgets.gradients.norms_figure({"a": records, "b": records})
     assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 2
     assert gt.viz.to_png(fig)[:4] == b"\x89PNG"
     with pytest.raises(ValueError, match="at least one"):
-        gp_lab.norms_figure({})
+        gt.widgets.gradients.norms_figure({})
 
 
 def test_explorer_controls_redraw():

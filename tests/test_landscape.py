@@ -6,10 +6,10 @@ import math
 import pytest
 import torch
 
-import gantutor.fgan as fgan
-from gantutor import landscape
-from gantutor import landscape_widgets as lw
-from gantutor.divergences import js_divergence, kl_divergence, normal_pdf
+from gantutor.labs import divergence_landscape as landscape
+from gantutor.labs.divergences import js_divergence, kl_divergence, normal_pdf
+from gantutor.losses import fdiv as fgan
+from gantutor.widgets import divergence_landscape as lw
 
 X = torch.linspace(-22, 22, 44_001, dtype=torch.float64)  # χ² needs long tails
 THETAS = [-2.5, 0.0, 0.7, 3.0]

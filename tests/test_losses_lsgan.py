@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from gantutor import divergences as dv
 from gantutor import losses
+from gantutor.labs import divergences as dv
 
 X = torch.linspace(-10, 10, 20_001, dtype=torch.float64)  # holds all the mass
 P_DATA = dv.mixture_pdf(X, [-1.5, 1.5], [0.5, 0.5])

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import gantutor as gt
-from gantutor import metrics_lab as lab
+from gantutor.labs import defects as lab
 
 
 def labelled_images(n_per_class: int = 20, n_classes: int = 10):

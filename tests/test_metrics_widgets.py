@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import gantutor as gt
-from gantutor import metrics_widgets
+from gantutor.widgets import metrics as metrics_widgets
 
 
 def test_sample_size_explorer_slider_redraws():

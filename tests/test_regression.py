@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from gantutor import regression
+from gantutor.labs import regression
 
 
 def test_without_noise_every_point_lies_on_a_branch():

@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 import gantutor as gt
-from gantutor import weight_landscape as wl
-from gantutor import weight_landscape_widgets as wlw
+from gantutor.labs import weight_landscape as wl
+from gantutor.widgets import weight_landscape as wlw
 
 
 def _mlp() -> nn.Module:

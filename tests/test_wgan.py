@@ -7,8 +7,8 @@ import torch
 from torch import nn
 
 import gantutor as gt
-from gantutor import penalties, wgan
-from gantutor.wgan_widgets import WeightHistograms
+from gantutor import penalties
+from gantutor.widgets import WeightHistograms
 
 
 class ShiftGenerator(nn.Module):
@@ -48,7 +48,7 @@ def frozen(*modules):
 def test_w_and_losses_equal_the_closed_form_of_a_linear_critic():
     G = ShiftGenerator([1.0, -2.0])
     D = Flat(linear_critic([0.5, 0.25], b=0.3))
-    step = wgan.critic_step(G, D, *frozen(G, D), n_critic=3)
+    step = gt.steps.critic_step(G, D, *frozen(G, D), n_critic=3)
     x_real = torch.randn(12, 2)
     out = step(x_real)
     last = x_real[8:]  # the last of 3 chunks of 4
@@ -64,7 +64,7 @@ def test_a_wrong_w_would_fail():  # the check above can tell W from −W or a me
     G = ShiftGenerator([1.0, -2.0])
     D = Flat(linear_critic([0.5, 0.25]))
     x_real = torch.randn(12, 2)
-    w = wgan.critic_step(G, D, *frozen(G, D), n_critic=3)(x_real)["W"]
+    w = gt.steps.critic_step(G, D, *frozen(G, D), n_critic=3)(x_real)["W"]
     whole_batch = (x_real.mean(0) - torch.tensor([1.0, -2.0])) @ torch.tensor(
         [0.5, 0.25]
     )
@@ -81,13 +81,13 @@ def test_clipping_keeps_every_parameter_in_the_box():
     opt_G = torch.optim.RMSprop(G.parameters(), lr=5e-5)
     opt_D = torch.optim.RMSprop(D.parameters(), lr=1e-1)
     c = 0.01
-    wgan.critic_step(G, D, opt_G, opt_D, n_critic=2, clip=c)(torch.randn(16, 2))
-    w = wgan.flat_weights(D)
+    gt.steps.critic_step(G, D, opt_G, opt_D, n_critic=2, clip=c)(torch.randn(16, 2))
+    w = gt.labs.weights.flat_weights(D)
     assert w.abs().max() <= c
-    assert wgan.share_at_bound(D, c) > 0.5  # the large weights sit at ±c
+    assert gt.labs.weights.share_at_bound(D, c) > 0.5  # the large weights sit at ±c
     # without clipping the same step leaves them outside
-    wgan.critic_step(G, D, opt_G, opt_D, n_critic=1)(torch.randn(8, 2))
-    assert wgan.flat_weights(D).abs().max() > c
+    gt.steps.critic_step(G, D, opt_G, opt_D, n_critic=1)(torch.randn(8, 2))
+    assert gt.labs.weights.flat_weights(D).abs().max() > c
 
 
 def test_n_critic_critic_updates_per_generator_update():
@@ -101,7 +101,7 @@ def test_n_critic_critic_updates_per_generator_update():
     opt_D.register_step_post_hook(lambda *_: counts.__setitem__("D", counts["D"] + 1))
     sizes = []
     D.register_forward_pre_hook(lambda _, args: sizes.append(len(args[0])))
-    step = wgan.critic_step(G, D, opt_G, opt_D, n_critic=5, clip=0.01)
+    step = gt.steps.critic_step(G, D, opt_G, opt_D, n_critic=5, clip=0.01)
     for _ in range(3):
         step(torch.randn(5 * 7, 2))
     assert counts == {"G": 3, "D": 15}
@@ -118,7 +118,7 @@ def test_penalty_is_added_and_reaches_the_critic():
         return torch.tensor(3.0)
 
     x_real = torch.randn(8, 2)
-    out = wgan.critic_step(G, D, *frozen(G, D), n_critic=2, penalty=penalty)(x_real)
+    out = gt.steps.critic_step(G, D, *frozen(G, D), n_critic=2, penalty=penalty)(x_real)
     torch.testing.assert_close(out["D"], -out["W"] + 3.0)
     assert seen == [(D, (4, 2), (4, 2))] * 2
 
@@ -127,8 +127,8 @@ def test_penalty_is_added_and_reaches_the_critic():
         D = Flat(linear_critic([0.5, 0.25]))
         opt_D = torch.optim.SGD(D.parameters(), lr=0.1)
         gp = lambda D, xr, xf: lambda_gp * penalties.gradient_penalty(D, xr, xf)  # noqa: E731
-        wgan.critic_step(G, D, frozen(G)[0], opt_D, n_critic=1, penalty=gp)(x_real)
-        return wgan.flat_weights(D)
+        gt.steps.critic_step(G, D, frozen(G)[0], opt_D, n_critic=1, penalty=gp)(x_real)
+        return gt.labs.weights.flat_weights(D)
 
     assert not torch.allclose(after_one_step(0.0), after_one_step(10.0))
 
@@ -149,13 +149,13 @@ def test_bad_arguments_are_refused(kwargs, match):
     G = ShiftGenerator([0.0, 0.0])
     D = Flat(linear_critic([1.0, 0.0]))
     with pytest.raises(ValueError, match=match):
-        wgan.critic_step(G, D, *frozen(G, D), **kwargs)
+        gt.steps.critic_step(G, D, *frozen(G, D), **kwargs)
 
 
 def test_a_batch_that_does_not_split_is_refused():
     G = ShiftGenerator([0.0, 0.0])
     D = Flat(linear_critic([1.0, 0.0]))
-    step = wgan.critic_step(G, D, *frozen(G, D), n_critic=5)
+    step = gt.steps.critic_step(G, D, *frozen(G, D), n_critic=5)
     with pytest.raises(ValueError, match="does not split into n_critic=5"):
         step(torch.randn(12, 2))
 
@@ -167,7 +167,7 @@ def test_the_step_trains_under_the_trainer():
     opt_G = torch.optim.RMSprop(G.parameters(), lr=5e-5)
     opt_D = torch.optim.RMSprop(D.parameters(), lr=5e-5)
     trainer = gt.train.Trainer(
-        wgan.critic_step(G, D, opt_G, opt_D, clip=0.01),
+        gt.steps.critic_step(G, D, opt_G, opt_D, clip=0.01),
         gt.data.MixtureBatches(gt.data.ring(), 5 * 16),
         modules={"G": G, "D": D},
         optimizers={"G": opt_G, "D": opt_D},
@@ -176,7 +176,7 @@ def test_the_step_trains_under_the_trainer():
     )
     history = trainer.fit(10)
     assert set(history.losses) == {"D", "G", "W"} and len(history.steps) == 10
-    assert wgan.flat_weights(D).abs().max() <= 0.01
+    assert gt.labs.weights.flat_weights(D).abs().max() <= 0.01
 
 
 def test_weight_statistics_on_a_hand_made_module():
@@ -184,24 +184,24 @@ def test_weight_statistics_on_a_hand_made_module():
     with torch.no_grad():
         m.weight.copy_(torch.tensor([[0.1, -0.1, 0.0, 0.05]]))
         m.bias.fill_(0.0995)  # within 1 % of c
-    assert wgan.share_at_bound(m, 0.1) == pytest.approx(3 / 5)
-    assert wgan.share_at_bound(m, 0.1, tol=0.0) == pytest.approx(2 / 5)
-    snap = wgan.weight_snapshot(m, 0.1, step=7, bins=4)
+    assert gt.labs.weights.share_at_bound(m, 0.1) == pytest.approx(3 / 5)
+    assert gt.labs.weights.share_at_bound(m, 0.1, tol=0.0) == pytest.approx(2 / 5)
+    snap = gt.labs.weights.weight_snapshot(m, 0.1, step=7, bins=4)
     torch.testing.assert_close(snap.counts, torch.tensor([1.0, 0.0, 1.0, 3.0]))
     torch.testing.assert_close(snap.edges, torch.tensor([-0.1, -0.05, 0.0, 0.05, 0.1]))
     assert snap.step == 7 and snap.at_bound == pytest.approx(0.6)
     with pytest.raises(ValueError, match="no parameters"):
-        wgan.flat_weights(nn.ReLU())
+        gt.labs.weights.flat_weights(nn.ReLU())
     with pytest.raises(ValueError, match="bins"):
-        wgan.weight_snapshot(m, 0.1, bins=1)
+        gt.labs.weights.weight_snapshot(m, 0.1, bins=1)
     with pytest.raises(ValueError, match="c > 0"):
-        wgan.share_at_bound(m, 0.0)
+        gt.labs.weights.share_at_bound(m, 0.0)
 
 
 def test_weight_snapshots_callback_and_widget_redraw():
     torch.manual_seed(0)
     D = gt.models.MLPDiscriminator(2, hidden=8, depth=1)
-    callback = wgan.WeightSnapshots(D, c=0.1, every=1, bins=11)
+    callback = gt.labs.weights.WeightSnapshots(D, c=0.1, every=1, bins=11)
 
     class FakeTrainer:
         step = 0
@@ -230,13 +230,13 @@ def test_empirical_w1_closed_forms():
     torch.manual_seed(0)
     x = torch.randn(50, 2)
     v = torch.tensor([3.0, 4.0])
-    assert wgan.empirical_w1(x, x + v) == pytest.approx(5.0)  # a shift by |v| = 5
+    assert gt.metrics.empirical_w1(x, x + v) == pytest.approx(5.0)  # a shift by |v| = 5
     a, b = torch.randn(40, 1), 2 * torch.randn(40, 1) + 1
     sorted_match = (a.sort(0).values - b.sort(0).values).abs().mean()
-    assert wgan.empirical_w1(a, b) == pytest.approx(float(sorted_match))
-    assert wgan.empirical_w1(x, x[torch.randperm(50)]) == pytest.approx(0.0)
+    assert gt.metrics.empirical_w1(a, b) == pytest.approx(float(sorted_match))
+    assert gt.metrics.empirical_w1(x, x[torch.randperm(50)]) == pytest.approx(0.0)
     with pytest.raises(ValueError, match="same shape"):
-        wgan.empirical_w1(x, x[:10])
+        gt.metrics.empirical_w1(x, x[:10])
 
 
 def test_critic_step_is_algorithm_1_written_out_bit_for_bit():
@@ -260,7 +260,7 @@ def test_critic_step_is_algorithm_1_written_out_bit_for_bit():
     x = torch.randn(2, 3 * 8, 2)  # two steps of n_critic = 3 chunks of 8
     G1, D1, oG1, oD1 = pair()
     G2, D2, oG2, oD2 = pair()
-    step = wgan.critic_step(G2, D2, oG2, oD2, n_critic=3, clip=0.5, penalty=penalty)
+    step = gt.steps.critic_step(G2, D2, oG2, oD2, n_critic=3, clip=0.5, penalty=penalty)
     for batch in x:
         torch.manual_seed(1)
         for chunk in batch.chunk(3):

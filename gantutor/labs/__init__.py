@@ -1,0 +1,34 @@
+"""Labs: what the chapters measure, as pure computations (no drawing).
+
+``dirac`` (the Dirac-GAN's vector fields and Jacobians), ``divergences`` (1-D
+densities, the optimal discriminator, KL and JS), ``divergence_landscape``
+(divergences as a generator moves), ``weight_landscape`` (loss surfaces in
+parameter space), ``gradients`` (gradient norms over training), ``weights`` (a
+clipped critic's weights), ``defects`` (real data with a known defect, for the
+metrics), ``edits`` (digit edits of equal MSE), ``regression`` (the two-branch
+regression of *why MSE is not enough*).
+"""
+
+from gantutor.labs import (
+    defects,
+    dirac,
+    divergence_landscape,
+    divergences,
+    edits,
+    gradients,
+    regression,
+    weight_landscape,
+    weights,
+)
+
+__all__ = [
+    "defects",
+    "dirac",
+    "divergence_landscape",
+    "divergences",
+    "edits",
+    "gradients",
+    "regression",
+    "weight_landscape",
+    "weights",
+]

@@ -1,0 +1,20 @@
+"""Update steps for :class:`gantutor.train.Trainer`: one call, one training step.
+
+``alternating`` (Algorithm 1 of the GAN paper, with penalties and clipping),
+``critic`` (WGAN's n_critic updates), ``began`` (BEGAN's balance). A step takes a
+batch and returns its losses as 0-d tensors; chapters whose lesson is the step
+write their own and prove it equal to these.
+"""
+
+from gantutor.steps.alternating import Penalty, alternating_step, frozen, gan_step
+from gantutor.steps.began import began_step
+from gantutor.steps.critic import critic_step
+
+__all__ = [
+    "Penalty",
+    "alternating_step",
+    "began_step",
+    "critic_step",
+    "frozen",
+    "gan_step",
+]

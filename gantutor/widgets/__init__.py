@@ -1,0 +1,39 @@
+"""Widgets: explorers that redraw a figure when a control moves (drawing only).
+
+Every explorer is an ``ipywidgets.VBox`` whose figure is an ``ipywidgets.Image``,
+so the built book shows it without a kernel. What they draw is computed
+beforehand by the chapter, with :mod:`gantutor.labs`, :mod:`gantutor.metrics` or a
+training run. One module per topic: ``training`` (snapshots of a run, the MSE
+explorer), ``runs`` (runs side by side), ``dirac``, ``divergence_landscape``,
+``weight_landscape``, ``gradients``, ``weights``, ``metrics``.
+"""
+
+from gantutor.widgets.dirac import DiracExplorer
+from gantutor.widgets.divergence_landscape import DivergenceLandscape, FGANFits
+from gantutor.widgets.gradients import NormExplorer
+from gantutor.widgets.metrics import (
+    InceptionScoreExplorer,
+    ModeDroppingExplorer,
+    SampleSizeExplorer,
+)
+from gantutor.widgets.runs import BEGANRunsExplorer, RunsExplorer
+from gantutor.widgets.training import MSEExplorer, SnapshotSlider, TrainingExplorer
+from gantutor.widgets.weight_landscape import LandscapeExplorer
+from gantutor.widgets.weights import WeightHistograms
+
+__all__ = [
+    "BEGANRunsExplorer",
+    "DiracExplorer",
+    "DivergenceLandscape",
+    "FGANFits",
+    "InceptionScoreExplorer",
+    "LandscapeExplorer",
+    "MSEExplorer",
+    "ModeDroppingExplorer",
+    "NormExplorer",
+    "RunsExplorer",
+    "SampleSizeExplorer",
+    "SnapshotSlider",
+    "TrainingExplorer",
+    "WeightHistograms",
+]

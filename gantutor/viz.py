@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import matplotlib
 import numpy as np
+import torch
 from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
-from torchvision.utils import make_grid
 
 from gantutor.data.images import to_unit
 
@@ -43,14 +43,41 @@ def to_png(fig: Figure, dpi: int = 80) -> bytes:
     return buffer.getvalue()
 
 
+def image_grid(
+    x: Tensor, nrow: int = 8, padding: int = 1, pad_value: float = 1.0
+) -> Tensor:
+    """Images (B, C, H, W) tiled in rows of ``nrow``, as one (H', W', C') image.
+
+    Grey images get three channels; a ``padding``-pixel border of ``pad_value``
+    surrounds every tile, and a single image comes back as it is. The layout of
+    ``torchvision.utils.make_grid``, without importing torchvision.
+    """
+    if nrow < 1:
+        raise ValueError(f"nrow must be at least 1, got {nrow}")
+    x = x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x  # (B, C, H, W)
+    if len(x) == 1:
+        return x[0].permute(1, 2, 0)
+    cols = min(nrow, len(x))
+    rows = -(-len(x) // cols)
+    b, c, h, w = x.shape
+    grid = torch.full(
+        (c, rows * (h + padding) + padding, cols * (w + padding) + padding),
+        pad_value,
+        dtype=x.dtype,
+    )
+    for k, image in enumerate(x):  # (C, H, W)
+        top = (k // cols) * (h + padding) + padding
+        left = (k % cols) * (w + padding) + padding
+        grid[:, top : top + h, left : left + w] = image
+    return grid.permute(1, 2, 0)  # (H', W', C)
+
+
 def show_images(ax: Axes, x: Tensor, nrow: int = 8, title: str | None = None) -> None:
     """Draw images in [-1, 1], shape (B, C, H, W), as one grid on ``ax``."""
     if x.dim() != 4:
         raise ValueError(f"images must have shape (B, C, H, W), got {tuple(x.shape)}")
-    grid = make_grid(
-        to_unit(x.detach().float().cpu()), nrow=nrow, padding=1, pad_value=1
-    )
-    ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation="nearest")
+    grid = image_grid(to_unit(x.detach().float().cpu()), nrow)  # (H, W, 3)
+    ax.imshow(grid.numpy(), interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)

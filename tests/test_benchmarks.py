@@ -132,3 +132,13 @@ def test_magics_become_pass_without_ipython():
 
 def test_gpu_check_script_parses():
     subprocess.run(["bash", "-n", "benchmarks/gpu_check.sh"], cwd=ROOT, check=True)
+
+
+def test_import_time_benchmark_compares_gantutor_with_torch():
+    # the script runs and reports; the ratio itself is a benchmark, not a test
+    result = run_script(
+        "benchmarks/import_time.py", "--repeat", "1", "--max-ratio", "100"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "import torch" in result.stdout and "import gantutor" in result.stdout
+    assert "ratio" in result.stdout and ": ok" in result.stdout

@@ -18,13 +18,18 @@ taken per sample, and differ only in where they look:
 arXiv:1701.07875; chapter *WGAN*).
 
 The penalties run in float32 even inside a bf16 autocast region: their double
-backward is where mixed precision turns into NaNs.
+backward is where mixed precision turns into NaNs. Float64 inputs stay float64.
 """
 
 from __future__ import annotations
 
 import torch
 from torch import Tensor, nn
+
+
+def penalty_dtype(*xs: Tensor) -> torch.dtype:
+    """The dtype a penalty computes in: float64 if an input is, else float32."""
+    return torch.float64 if torch.float64 in {x.dtype for x in xs} else torch.float32
 
 
 def interpolates(x_real: Tensor, x_fake: Tensor, eps: Tensor | None = None) -> Tensor:
@@ -38,15 +43,16 @@ def interpolates(x_real: Tensor, x_fake: Tensor, eps: Tensor | None = None) -> T
             "x_real and x_fake must have the same shape to interpolate; got "
             f"{tuple(x_real.shape)} and {tuple(x_fake.shape)}"
         )
+    dtype = penalty_dtype(x_real, x_fake)
     if eps is None:
-        eps = torch.rand(len(x_real), device=x_real.device)
+        eps = torch.rand(len(x_real), device=x_real.device, dtype=dtype)
     elif eps.shape != (len(x_real),):
         raise ValueError(
             f"eps must hold one coefficient per sample, shape ({len(x_real)},); "
             f"got {tuple(eps.shape)}"
         )
-    eps = eps.view(-1, *[1] * (x_real.dim() - 1))  # (B, 1, ...)
-    return eps * x_real.float() + (1 - eps) * x_fake.float()  # (B, ...)
+    eps = eps.to(dtype).view(-1, *[1] * (x_real.dim() - 1))  # (B, 1, ...)
+    return eps * x_real.to(dtype) + (1 - eps) * x_fake.to(dtype)  # (B, ...)
 
 
 def gradient_norms(D: nn.Module, x: Tensor, create_graph: bool = True) -> Tensor:
@@ -56,7 +62,7 @@ def gradient_norms(D: nn.Module, x: Tensor, create_graph: bool = True) -> Tensor
     into D's weights, as a penalty needs. Computed in float32 (float64 inputs
     stay float64), also inside a bf16 autocast region.
     """
-    dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
+    dtype = penalty_dtype(x)
     with torch.autocast(x.device.type, enabled=False):
         x = x.detach().to(dtype).requires_grad_(True)
         d = D(x)
@@ -95,7 +101,7 @@ def dragan(D: nn.Module, x_real: Tensor, c: float = 0.5) -> Tensor:
     The perturbation is ``c · std(x_real) · U[0, 1]`` elementwise (Kodali et al.
     2017), so the penalty acts in a neighbourhood of the data only.
     """
-    x_real = x_real.detach().float()
+    x_real = x_real.detach().to(penalty_dtype(x_real))
     x_noisy = x_real + c * x_real.std() * torch.rand_like(x_real)
     x_hat = interpolates(x_real, x_noisy)
     return (gradient_norms(D, x_hat) - 1).square().mean()

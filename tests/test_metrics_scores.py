@@ -46,6 +46,27 @@ def test_inception_score_matches_the_formula_on_random_logits():
     assert metrics.inception_score(logits, splits=1)[0] == pytest.approx(expected)
 
 
+def test_zero_probabilities_count_as_zero_log_zero():
+    # p(y|x) = (½, ½, 0) and (0, ½, ½): p(y) = (¼, ½, ¼), each KL = ½ log 2.
+    p = torch.tensor([[0.5, 0.5, 0.0], [0.0, 0.5, 0.5]], dtype=torch.float64)
+    mean, std = metrics.inception_score(p.log(), splits=1)  # log 0 = -inf
+    torch.testing.assert_close((mean, std), (math.sqrt(2), 0.0))
+    one_hot = torch.nn.functional.one_hot(torch.arange(1000) % 10).double()
+    mean, std = metrics.inception_score(one_hot.log(), splits=1)
+    torch.testing.assert_close((mean, std), (10.0, 0.0))
+
+
+def test_probabilities_given_as_logits_are_refused():
+    logits = 3 * torch.randn(500, 10, generator=torch.Generator().manual_seed(0))
+    expected = metrics.inception_score(logits, splits=1)[0]
+    probs = logits.softmax(dim=1)  # the softmax of these is nearly uniform
+    with pytest.raises(ValueError, match=r"look like probabilities.*probs\.log\(\)"):
+        metrics.inception_score(probs, splits=1)
+    torch.testing.assert_close(
+        metrics.inception_score(probs.log(), splits=1)[0], expected, rtol=1e-6, atol=0
+    )
+
+
 def test_inception_score_bad_splits():
     with pytest.raises(ValueError, match="splits must be between 1 and N=4"):
         metrics.inception_score(torch.randn(4, 3), splits=5)

@@ -150,3 +150,31 @@ def test_float64_critics_keep_float64():
     norms = penalties.gradient_norms(D, x)
     assert norms.dtype == torch.float64
     torch.testing.assert_close(norms, D.weight.norm().expand(4))
+
+
+def test_gradient_penalty_and_dragan_keep_float64():
+    D = nn.Linear(3, 1).double()
+    with torch.no_grad():
+        D.weight.copy_(torch.tensor([[1.0, 2.0, 2.0]]))  # slope 3: (3 - 1)² = 4
+    x_real = torch.randn(6, 3, dtype=torch.float64)
+    x_fake = torch.randn(6, 3, dtype=torch.float64)
+    four = torch.tensor(4.0, dtype=torch.float64)
+    torch.testing.assert_close(penalties.gradient_penalty(D, x_real, x_fake), four)
+    torch.testing.assert_close(penalties.dragan(D, x_real), four)
+
+
+def test_a_critic_that_promotes_to_float64_is_computed_in_float64():
+    # Quadratic's parameter is float32; with float64 x its output is float64.
+    # x_real = x_fake, so x̂ = x whatever the coefficients: (2‖x‖ − 1)² exactly.
+    x = torch.tensor([[1 / 3, 1e-9], [0.1, 0.7]], dtype=torch.float64)
+    gp = penalties.gradient_penalty(Quadratic(2.0), x, x)
+    expected = (2 * x.norm(dim=1) - 1).square().mean()
+    torch.testing.assert_close(gp, expected, rtol=1e-14, atol=0)
+
+
+def test_dragan_is_float32_under_bf16_autocast():
+    D = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1))
+    x = torch.randn(6, 4)
+    with torch.autocast("cpu", torch.bfloat16):
+        penalty = penalties.dragan(D, x.bfloat16())
+    assert penalty.dtype == torch.float32

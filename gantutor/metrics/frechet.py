@@ -25,7 +25,12 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from gantutor.metrics.checks import check_finite
+
 ArrayLike = Tensor | np.ndarray
+# Round-off a covariance may carry, per dimension, relative to its largest
+# eigenvalue: float32's, as covariances are often accumulated in float32.
+_ROUND_OFF = torch.finfo(torch.float32).eps
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class StatisticsAccumulator:
 
     def update(self, f: Tensor) -> None:
         f = f.detach().flatten(1).double()  # (B, d)
+        check_finite(f, "f")
         n_b = len(f)
         if n_b == 0:
             return
@@ -104,8 +110,37 @@ def _factor(sigma: Tensor) -> Tensor:
     return V * w.clamp_min(0).sqrt()  # (d, d), V diag(sqrt w)
 
 
-def _tensor(a: ArrayLike, device: torch.device) -> Tensor:
-    return torch.as_tensor(a).to(device=device, dtype=torch.float64)
+def check_covariance(sigma: Tensor, name: str) -> Tensor:
+    """``sigma`` symmetrised, or a ValueError if it is not symmetric PSD.
+
+    Asymmetry and negative eigenvalues up to d·eps(float32)·λ_max are round-off
+    (rank-deficient covariances have such negatives); larger ones are not.
+    """
+    d = len(sigma)
+    scale = sigma.abs().max()
+    asymmetry = (sigma - sigma.T).abs().max()
+    if asymmetry > d * _ROUND_OFF * scale:
+        raise ValueError(
+            f"{name} is not a covariance: not symmetric (max |Σ − Σᵀ| = "
+            f"{float(asymmetry):.4g}); pass the covariance, not another matrix"
+        )
+    sigma = (sigma + sigma.T) / 2
+    if int(torch.linalg.cholesky_ex(sigma).info) == 0:
+        return sigma  # positive definite
+    eig = torch.linalg.eigvalsh(sigma)  # (d,), ascending
+    if eig[0] < -d * _ROUND_OFF * eig.abs().max():
+        raise ValueError(
+            f"{name} is not a covariance: not positive semi-definite, its most "
+            f"negative eigenvalue {float(eig[0]):.4g} is not round-off (largest "
+            f"{float(eig[-1]):.4g}); pass the covariance of the features"
+        )
+    return sigma
+
+
+def _tensor(a: ArrayLike, name: str, device: torch.device) -> Tensor:
+    a = torch.as_tensor(a).to(device=device, dtype=torch.float64)
+    check_finite(a, name)
+    return a
 
 
 def frechet_distance(
@@ -114,12 +149,13 @@ def frechet_distance(
     """The Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2) (see module).
 
     Accepts tensors or NumPy arrays; computes in float64 on the device of the first
-    CUDA tensor among them, else on the CPU.
+    CUDA tensor among them, else on the CPU. Refuses non-finite statistics and
+    matrices that are not covariances (symmetric positive semi-definite).
     """
-    args = (mu1, sigma1, mu2, sigma2)
-    on_gpu = [a.device for a in args if isinstance(a, Tensor) and a.is_cuda]
+    args = {"mu1": mu1, "sigma1": sigma1, "mu2": mu2, "sigma2": sigma2}
+    on_gpu = [a.device for a in args.values() if isinstance(a, Tensor) and a.is_cuda]
     device = on_gpu[0] if on_gpu else torch.device("cpu")
-    mu1, sigma1, mu2, sigma2 = (_tensor(a, device) for a in args)
+    mu1, sigma1, mu2, sigma2 = (_tensor(a, k, device) for k, a in args.items())
     d = mu1.numel()
     if mu2.numel() != d or sigma1.shape != (d, d) or sigma2.shape != (d, d):
         raise ValueError(
@@ -127,8 +163,8 @@ def frechet_distance(
             f"{tuple(sigma1.shape)}, mu2 {tuple(mu2.shape)}, sigma2 "
             f"{tuple(sigma2.shape)}"
         )
-    sigma1 = (sigma1 + sigma1.T) / 2
-    sigma2 = (sigma2 + sigma2.T) / 2
+    sigma1 = check_covariance(sigma1, "sigma1")
+    sigma2 = check_covariance(sigma2, "sigma2")
     L = _factor(sigma1)
     inner = L.T @ sigma2 @ L  # (d, d), similar to sigma1 @ sigma2
     eig = torch.linalg.eigvalsh((inner + inner.T) / 2)  # (d,), ascending

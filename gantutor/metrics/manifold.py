@@ -15,6 +15,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from gantutor.metrics.checks import check_finite
+
 
 def knn_radii(f: Tensor, k: int = 3, batch_size: int = 1024) -> Tensor:
     """Distance of each row of ``f`` (n, d) to its k-th nearest other row: (n,)."""
@@ -50,6 +52,8 @@ def precision_recall(
             f"features must be (n, d) with the same d, got {tuple(f_real.shape)} "
             f"and {tuple(f_fake.shape)}"
         )
+    check_finite(f_real, "f_real")
+    check_finite(f_fake, "f_fake")
     f_real, f_fake = f_real.double(), f_fake.double().to(f_real.device)
     r_real = knn_radii(f_real, k, batch_size)  # (n_real,)
     r_fake = knn_radii(f_fake, k, batch_size)  # (n_fake,)

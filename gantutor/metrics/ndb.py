@@ -22,6 +22,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from gantutor.metrics.checks import check_finite
+
 if TYPE_CHECKING:
     from sklearn.cluster import KMeans
 
@@ -56,6 +58,8 @@ def ndb(
     k-means (scikit-learn, ``n_init=10``, ``random_state=seed``) runs on the real
     samples; their proportions are compared with the fake ones bin by bin.
     """
+    check_finite(x_real, "x_real")
+    check_finite(x_fake, "x_fake")
     from sklearn.cluster import KMeans  # imported here: a slow import
 
     real = x_real.detach().flatten(1).double().cpu().numpy()  # (n_r, d)

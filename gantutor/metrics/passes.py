@@ -88,6 +88,8 @@ def iter_features(
     by default the fastest one measured to shift FID by at most 0.1 %. Features
     come back in float32 whatever the arithmetic.
     """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be ≥ 1, got {batch_size}")
     ex = extractors.extractor(extractor, device)
     dev = next(ex.parameters()).device
     precision = check_precision(precision, dev)

@@ -295,6 +295,8 @@ def test_explorer_controls_redraw():
     assert not widget.n_critic.disabled
     widget.h.value = 0.3
     assert len({first, second, third, widget.image.value}) == 4
+    titles = [ax.get_title() for ax in widget.draw(*widget.setting).axes]
+    assert titles == ["R1 (γ = 1)", "alternating, h = 0.3, n_critic = 1"]
     widget.game.value = "wgan-gp"
     assert "no Jacobian" in widget.label.value
     widget.game.value, widget.rule.value, widget.h.value = "gan", "simultaneous", 0.1

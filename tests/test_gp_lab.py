@@ -152,6 +152,9 @@ def test_explorer_controls_redraw():
     third = explorer.image.value
     explorer.where.value = "real"
     assert len({first, second, third, explorer.image.value}) == 4
+    histogram, quantiles = explorer.draw(*explorer.setting).axes
+    assert histogram.get_title() == "λ = 0 · step 0"
+    assert quantiles.get_title() == "‖∇D‖ at the real samples"
     explorer.run.value, explorer.where.value = "λ = 10", "interpolates"
     explorer.moment.value = 2
     assert explorer.image.value == first  # a drawing depends only on the controls

@@ -108,6 +108,8 @@ def test_landscape_widget_controls_redraw():
     widget.theta.value = -1.0
     second = widget.image.value
     assert second != first
+    left = widget.draw(*widget.setting).axes[0]
+    assert left.get_title() == "P = N(0, 1), Q = N(-1.0, 1.00²)"
     widget.sigma.value = 0.5
     assert widget.image.value != second and not widget.sigma.disabled
     widget.case.value = "segments"
@@ -126,5 +128,10 @@ def test_fits_widget_menu_redraws():
     first = widget.image.value
     widget.menu.value = "reverse-kl"
     assert widget.image.value != first and widget.image.value[:4] == b"\x89PNG"
+    fit, path = widget.draw(*widget.setting).axes
+    assert fit.get_title() == "reverse-kl: μ = 2.00, σ = 0.50 (step 100)"
+    assert [t.get_text() for t in path.get_legend().get_texts()] == ["start", "end"]
+    labels = [t.get_text() for t in widget.draw("kl").axes[1].get_legend().get_texts()]
+    assert labels == ["start", "end", "best"]  # only kl has a best fit
     with pytest.raises(ValueError, match="at least one run"):
         lw.FGANFits({}, x, normal_pdf(x))

@@ -3,6 +3,7 @@ import pytest
 import torch
 
 import gantutor as gt
+from gantutor.labs import defects
 from gantutor.widgets import metrics as metrics_widgets
 
 
@@ -17,6 +18,8 @@ def test_sample_size_explorer_slider_redraws():
     last = explorer.image.value
     explorer.slider.value = 100
     assert explorer.image.value != last
+    fid, kid = (ax.get_title() for ax in explorer.draw(*explorer.setting).axes)
+    assert fid == "FID\nn = 100: 10 ± 1" and kid.startswith("KID\nn = 100: 0 ±")
     explorer.slider.value = 1_000
     assert explorer.image.value == last  # the drawing is a function of n
     with pytest.raises(ValueError, match=r"\(len\(ns\), repeats\)"):
@@ -31,6 +34,8 @@ def test_mode_dropping_explorer_slider_redraws_images_and_points():
     first = explorer.image.value
     explorer.slider.value = 2
     assert explorer.image.value != first and explorer.image.value[:4] == b"\x89PNG"
+    titles = [ax.get_title() for ax in explorer.draw(*explorer.setting).axes]
+    assert "classes dropped = 2" in titles and "FID = 9" in titles
 
     x_real = gt.data.ring().sample(200)
     points = [x_real[: 50 * (k + 1)] for k in ks]
@@ -48,11 +53,11 @@ def test_mode_dropping_explorer_slider_redraws_images_and_points():
 
 def test_label_entropies_give_the_inception_score():
     logits = torch.randn(500, 10)
-    h_marg, h_cond = metrics_widgets.label_entropies(logits)
+    h_marg, h_cond = defects.label_entropies(logits)
     score, _ = gt.metrics.inception_score(logits, splits=1)
     assert np.exp(h_marg - h_cond) == pytest.approx(score, rel=1e-9)
     one_hot = 50.0 * torch.eye(10).repeat(10, 1)  # every class, confidently
-    h_marg, h_cond = metrics_widgets.label_entropies(one_hot)
+    h_marg, h_cond = defects.label_entropies(one_hot)
     assert (h_marg, h_cond) == (pytest.approx(np.log(10)), pytest.approx(0, abs=1e-9))
 
 
@@ -64,7 +69,10 @@ def test_inception_score_explorer_buttons_redraw():
     explorer = metrics_widgets.InceptionScoreExplorer(sets)
     assert explorer.buttons.value == "diverse"
     first = explorer.image.value
+    assert "IS = 10.00" in explorer.draw("diverse").axes[2].get_title()
     explorer.buttons.value = "collapsed"
     assert explorer.image.value != first
+    titles = [ax.get_title() for ax in explorer.draw(*explorer.setting).axes]
+    assert titles[1] == "p(y): H(y) = 2.30 nats" and "IS = 1.00" in titles[2]
     with pytest.raises(ValueError, match="at least one set"):
         metrics_widgets.InceptionScoreExplorer({})

@@ -296,6 +296,10 @@ def test_widget_controls_redraw_and_drawing_depends_only_on_controls():
         control.value = value
         assert explorer.image.value not in seen, control.description
         seen.add(explorer.image.value)
+    (ax,) = explorer.draw(*explorer.setting).axes
+    assert ax.name == "3d" and ax.get_title() == (
+        "WGAN-GP · step 0 · G's loss, moving G (D fixed)"
+    )
     assert not explorer.elevation.disabled
     explorer.run.value, explorer.net.value, explorer.snapshot.value = "GAN", "D", 1
     explorer.view.value = "contour"

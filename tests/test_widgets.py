@@ -19,13 +19,20 @@ def snapshots():
     return out
 
 
+def _titles(explorer) -> list[str]:
+    """The titles of the figure the explorer shows for its controls' values."""
+    return [ax.get_title() for ax in explorer.draw(*explorer.setting).axes]
+
+
 def test_training_explorer_slider_redraws(snapshots):
-    explorer = gt.widgets.TrainingExplorer(snapshots, gt.data.ring().sample(100))
+    explorer = gt.widgets.TrainingExplorer(
+        snapshots, gt.data.ring().sample(100), title="run"
+    )
     assert explorer.slider.max == 1 and explorer.slider.value == 1
     last = explorer.image.value
-    assert last[:4] == b"\x89PNG"
+    assert last[:4] == b"\x89PNG" and _titles(explorer) == ["run · step 100"]
     explorer.slider.value = 0
-    assert explorer.image.value != last
+    assert explorer.image.value != last and _titles(explorer) == ["run · step 0"]
     explorer.slider.value = 1
     assert explorer.image.value == last  # drawing is a function of the snapshot
     with pytest.raises(ValueError, match="at least one snapshot"):
@@ -62,6 +69,7 @@ def test_mse_explorer_controls_redraw():
     second = explorer.image.value
     explorer.kind.value = "bar"
     assert len({first, second, explorer.image.value}) == 3
+    assert _titles(explorer)[0].startswith("bar: 20 pixels\nMSE ")
 
 
 def test_animation_plays_without_a_kernel(snapshots):

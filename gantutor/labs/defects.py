@@ -3,7 +3,9 @@
 Part 6 of the book (*Evaluation*) judges the metrics of :mod:`gantutor.metrics` on
 "generators" whose defect is known in advance: real images with classes removed
 (mode dropping), blurred images, uniform noise, fewer samples. A metric that does
-not respond to a defect it claims to measure is caught here.
+not respond to a defect it claims to measure is caught here. So is MSE, which
+scores every edit of n pixels alike (:func:`edit_curves`); :func:`label_entropies`
+splits the Inception Score into the two entropies it compares.
 
     f_real = metrics.features(test.x, "mnist-cnn", "[-1,1]")
     x_fake = metrics_lab.drop_classes(train.x, train.y, k=3, n=350)  # digits 3..9
@@ -201,3 +203,23 @@ def sample_size_sweep(
             for name in which:
                 values[name][i, r] = result[name]
     return values
+
+
+def label_distribution(logits: Tensor) -> Tensor:
+    """p(y) = E_x p(y|x): the classifier's mean prediction (K,), from logits (N, K)."""
+    return torch.softmax(logits.double(), dim=1).mean(0)  # (K,)
+
+
+def sample_entropies(logits: Tensor) -> Tensor:
+    """H(y|x) = −Σ_y p(y|x) log p(y|x) of every sample (N,), in nats."""
+    return torch.special.entr(torch.softmax(logits.double(), dim=1)).sum(1)  # (N,)
+
+
+def label_entropies(logits: Tensor) -> tuple[float, float]:
+    """H(y) of the mean prediction and the mean E_x H(y|x), in nats, from logits.
+
+    IS = exp(H(y) − E_x H(y|x)) (Salimans et al., 2016, arXiv:1606.03498):
+    chapter *The Inception Score*.
+    """
+    h_marg = torch.special.entr(label_distribution(logits)).sum()
+    return float(h_marg), float(sample_entropies(logits).mean())

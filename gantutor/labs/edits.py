@@ -9,6 +9,9 @@ enough*.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -86,3 +89,23 @@ def mse(a: Tensor, b: Tensor) -> Tensor:
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {tuple(a.shape)} and {tuple(b.shape)}")
     return (a - b).pow(2).flatten(1).mean(1)
+
+
+@torch.no_grad()
+def edit_curves(
+    digit: Tensor, score: Callable[[Tensor], Tensor], ns: Sequence[int], seed: int = 0
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """MSE and a learned score of ``digit`` edited in n pixels, for every n in ``ns``.
+
+    ``{kind: (mse (len(ns),), score (len(ns),))}`` for every kind of edit
+    (``KINDS``): the MSE is the same for every kind, the learned
+    ``score(images) -> (B,)`` is not. Chapter *Why MSE is not enough*.
+    """
+    out = {}
+    for kind in KINDS:
+        batch = torch.stack([edit(digit, int(n), kind, seed) for n in ns])
+        out[kind] = (
+            mse(batch, digit.expand_as(batch)).numpy(),
+            score(batch).float().numpy(),
+        )
+    return out

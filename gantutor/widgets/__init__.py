@@ -1,13 +1,16 @@
 """Widgets: explorers that redraw a figure when a control moves (drawing only).
 
-Every explorer is an ``ipywidgets.VBox`` whose figure is an ``ipywidgets.Image``,
-so the built book shows it without a kernel. What they draw is computed
-beforehand by the chapter, with :mod:`gantutor.labs`, :mod:`gantutor.metrics` or a
-training run. One module per topic: ``training`` (snapshots of a run, the MSE
-explorer), ``runs`` (runs side by side), ``dirac``, ``divergence_landscape``,
-``weight_landscape``, ``gradients``, ``weights``, ``metrics``.
+Every explorer is a :class:`~gantutor.widgets.base.Explorer`: an ``ipywidgets.VBox``
+of controls and an ``ipywidgets.Image`` that ``draw(*values) -> Figure`` fills,
+once when it is built (so the built book shows it without a kernel) and again
+when a control moves. What they draw is computed beforehand by the chapter, with
+:mod:`gantutor.labs`, :mod:`gantutor.metrics` or a training run. One module per
+topic: ``training`` (snapshots of a run, the MSE explorer), ``runs`` (runs side
+by side), ``dirac``, ``divergence_landscape``, ``weight_landscape``,
+``gradients``, ``weights``, ``metrics``.
 """
 
+from gantutor.widgets.base import Explorer
 from gantutor.widgets.dirac import DiracExplorer
 from gantutor.widgets.divergence_landscape import DivergenceLandscape, FGANFits
 from gantutor.widgets.gradients import NormExplorer
@@ -25,6 +28,7 @@ __all__ = [
     "BEGANRunsExplorer",
     "DiracExplorer",
     "DivergenceLandscape",
+    "Explorer",
     "FGANFits",
     "InceptionScoreExplorer",
     "LandscapeExplorer",

@@ -1,9 +1,8 @@
 """Figures and the explorer widget of the chapter *The game's dynamics: Dirac-GAN*.
 
-As in :mod:`gantutor.widgets`, the widget is an ``ipywidgets.VBox`` whose figure
-is an ``ipywidgets.Image`` redrawn in ``observe`` callbacks; the built book embeds
-the first drawing, so it shows without a kernel. The maths is in
-:mod:`gantutor.labs.dirac`.
+The widget is an :class:`~gantutor.widgets.base.Explorer`, redrawn when a control
+moves; the built book embeds the first drawing, so it shows without a kernel. The
+maths is in :mod:`gantutor.labs.dirac`.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from torch import Tensor
 
 from gantutor import viz
 from gantutor.labs import dirac
+from gantutor.widgets.base import Explorer, slider
 
 LABELS = {
     "gan": "GAN",
@@ -121,7 +121,7 @@ def fields_figure(
     return fig
 
 
-class DiracExplorer(W.VBox):
+class DiracExplorer(Explorer):
     """Pick a game, an update rule, h, n_critic and a weight; see the dynamics.
 
     Left: the vector field and the iterates from ``start``; right: the distance
@@ -147,35 +147,22 @@ class DiracExplorer(W.VBox):
             description="game",
         )
         self.rule = W.ToggleButtons(options=list(dirac.RULES), value=rule)
-        style = dict(continuous_update=False)
-        self.h = W.FloatSlider(
-            value=h, min=0.01, max=0.6, step=0.01, description="h", **style
-        )
-        self.weight = W.FloatSlider(
-            value=weight, min=0.05, max=2.0, step=0.05, description="weight", **style
-        )
-        self.n_critic = W.IntSlider(
-            value=1, min=1, max=10, description="n_critic", **style
-        )
-        self.image = W.Image(format="png")
+        self.h = slider("h", h, 0.01, 0.6, 0.01)
+        self.weight = slider("weight", weight, 0.05, 2.0, 0.05)
+        self.n_critic = slider("n_critic", 1, 1, 10)
         self.label = W.HTML()
-        controls = (self.game, self.rule, self.h, self.weight, self.n_critic)
-        for control in controls:
-            control.observe(lambda _: self.redraw(), names="value")
         super().__init__(
-            [
-                W.HBox([self.game, self.rule]),
-                W.HBox([self.h, self.weight, self.n_critic]),
-                self.image,
-                self.label,
-            ]
+            [self.game, self.rule],
+            [self.h, self.weight, self.n_critic],
+            below=[self.label],
         )
-        self.redraw()
 
     def draw(
-        self, game: dirac.Game, rule: str, h: float, n_critic: int
-    ) -> tuple[Figure, str]:
-        """The figure and the eigenvalue line for one setting of the controls."""
+        self, name: str, rule: str, h: float, weight: float, n_critic: int
+    ) -> Figure:
+        """The dynamics of game ``name`` with its ``weight`` under ``rule``."""
+        game = make_game(name, weight)
+        n_critic = n_critic if rule == "alternating" else 1
         path = dirac.trajectory(game, self.start, h, self.n_steps, rule, n_critic)
         fig, (left, right) = viz.figure(ncols=2, size=3.6)
         fig.set_size_inches(8.6, 3.8)
@@ -190,17 +177,15 @@ class DiracExplorer(W.VBox):
             title=f"{rule}, h = {h:g}, n_critic = {n_critic}",
         )
         right.grid(True, which="major", alpha=0.3)
-        return fig, eigen_summary(game, h, rule, n_critic)
+        return fig
 
     def redraw(self) -> None:
-        name = self.game.value
-        alternating = self.rule.value == "alternating"
-        self.n_critic.disabled = not alternating
+        name, rule, h, weight, n_critic = self.setting
+        self.n_critic.disabled = rule != "alternating"
         self.weight.disabled = name not in WEIGHTS
         if name in WEIGHTS:
             self.weight.description = WEIGHTS[name][1]
-        game = make_game(name, self.weight.value)
-        n_critic = self.n_critic.value if alternating else 1
-        fig, text = self.draw(game, self.rule.value, self.h.value, n_critic)
-        self.image.value = viz.to_png(fig)
+        super().redraw()
+        n_critic = n_critic if rule == "alternating" else 1
+        text = eigen_summary(make_game(name, weight), h, rule, n_critic)
         self.label.value = f"<code>{text}</code>"

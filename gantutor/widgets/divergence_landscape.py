@@ -1,9 +1,10 @@
 """Widgets of the chapter *f-GAN*: fitted Gaussians and the divergence landscape.
 
-As in :mod:`gantutor.widgets`, each widget is an ``ipywidgets.VBox`` whose figure
-is an ``ipywidgets.Image``: moving a control redraws the PNG from results
-computed beforehand, the built book embeds the state so the figure shows without
-a kernel, and tests move the controls and check that the image changes.
+Each widget is an :class:`~gantutor.widgets.base.Explorer`: moving a control
+redraws the PNG (the divergences come from
+:mod:`gantutor.labs.divergence_landscape`), the built book embeds the first
+drawing so the figure shows without a kernel, and tests move the controls and
+check that the image changes.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from torch import Tensor
 from gantutor import viz
 from gantutor.labs import divergence_landscape as landscape
 from gantutor.labs.divergences import normal_pdf
+from gantutor.widgets.base import Explorer, slider
 
 COLORS = dict(zip(landscape.NAMES, ["C0", "C1", "C2", "C4", "C5", "k"], strict=True))
 STYLES = {"reverse KL": "--"}  # equal to KL when σ = 1
 
 
-class FGANFits(W.VBox):
+class FGANFits(Explorer):
     """A menu over precomputed fits of a 1-D Gaussian G to a target density.
 
     ``runs`` maps a divergence name to its trajectory (n, 3): step, μ, σ (see
@@ -47,68 +49,57 @@ class FGANFits(W.VBox):
             raise ValueError("FGANFits needs at least one run")
         self.runs, self.x, self.p, self.best = dict(runs), x, p, dict(best or {})
         self.menu = W.ToggleButtons(options=list(self.runs), description="divergence")
-        self.image = W.Image(format="png")
-        self.menu.observe(lambda _: self.redraw(), names="value")
-        super().__init__([self.menu, self.image])
-        self.redraw()
+        super().__init__(self.menu)
 
     def draw(self, name: str) -> Figure:
         fig, (left, right) = viz.figure(ncols=2, size=3.6)
         fig.set_size_inches(8.5, 3.3)
+        self.draw_fit(left, name)
+        self.draw_trajectory(right, name)
+        return fig
+
+    def draw_fit(self, ax: Axes, name: str) -> None:
+        """The target density, G at the start and after training, the best G."""
         run = self.runs[name].double()
         (step, mean, std), (_, mean0, std0) = run[-1].tolist(), run[0].tolist()
-        left.fill_between(self.x, self.p, color=viz.REAL, alpha=0.3, label="target P")
-        left.plot(
-            self.x,
-            normal_pdf(self.x, mean0, std0),
-            "0.5",
-            ls="--",
-            lw=1,
-            label="G at the start",
-        )
-        left.plot(
-            self.x,
-            normal_pdf(self.x, mean, std),
-            color=viz.FAKE,
-            lw=2,
-            label="G after training",
-        )
+        ax.fill_between(self.x, self.p, color=viz.REAL, alpha=0.3, label="target P")
+        curves = [
+            ((mean0, std0), "G at the start", dict(color="0.5", ls="--", lw=1)),
+            ((mean, std), "G after training", dict(color=viz.FAKE, lw=2)),
+        ]
         if name in self.best:
-            left.plot(
-                self.x,
-                normal_pdf(self.x, *self.best[name]),
-                "k:",
-                lw=1.5,
-                label="best Gaussian (quadrature)",
-            )
-        left.set(
+            best = dict(color="k", ls=":", lw=1.5)
+            curves.append((self.best[name], "best Gaussian (quadrature)", best))
+        for (m, s), label, style in curves:
+            ax.plot(self.x, normal_pdf(self.x, m, s), label=label, **style)
+        ax.set(
             xlabel="x",
             ylim=(0, 1.15 * float(self.p.max())),
             title=f"{name}: μ = {mean:.2f}, σ = {std:.2f} (step {step:.0f})",
         )
-        left.legend(frameon=False, fontsize=7, loc="upper left")
+        ax.legend(frameon=False, fontsize=7, loc="upper left")
+
+    def draw_trajectory(self, ax: Axes, name: str) -> None:
+        """The run's path in (μ, σ), the other runs' in grey, and the best (μ, σ)."""
         for other, path in self.runs.items():
             if other != name:
-                right.plot(path[:, 1], path[:, 2], color="0.8", lw=0.8)
-        right.plot(run[:, 1], run[:, 2], color=viz.FAKE, lw=1.5)
-        right.plot(mean0, std0, "o", color="0.4", label="start")
-        right.plot(mean, std, "o", color=viz.FAKE, label="end")
+                ax.plot(path[:, 1], path[:, 2], color="0.8", lw=0.8)
+        run = self.runs[name].double()
+        ax.plot(run[:, 1], run[:, 2], color=viz.FAKE, lw=1.5)
+        ax.plot(*run[0, 1:].tolist(), "o", color="0.4", label="start")
+        ax.plot(*run[-1, 1:].tolist(), "o", color=viz.FAKE, label="end")
         if name in self.best:
-            right.plot(*self.best[name], "k*", ms=10, label="best")
-        right.set(
+            ax.plot(*self.best[name], "k*", ms=10, label="best")
+        ax.set(
             xlabel="μ",
             ylabel="σ (log scale)",
             yscale="log",
             title="training trajectory (others in grey)",
         )
-        right.yaxis.set_major_locator(LogLocator(base=2))
-        right.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
-        right.yaxis.set_minor_formatter(NullFormatter())
-        right.legend(frameon=False, fontsize=7)
-        return fig
-
-    def redraw(self) -> None:
-        self.image.value = viz.to_png(self.draw(self.menu.value))
+        ax.yaxis.set_major_locator(LogLocator(base=2))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.legend(frameon=False, fontsize=7)
 
 
 def _draw_distributions(ax: Axes, case: str, theta: float, sigma: float) -> None:
@@ -142,7 +133,7 @@ def _draw_distributions(ax: Axes, case: str, theta: float, sigma: float) -> None
     ax.legend(frameon=False, fontsize=8)
 
 
-class DivergenceLandscape(W.VBox):
+class DivergenceLandscape(Explorer):
     """Divergences and W1 between P and Q_θ against θ, with their slopes.
 
     A case toggle (Gaussians, uniform segments of length σ, the WGAN paper's
@@ -170,28 +161,10 @@ class DivergenceLandscape(W.VBox):
             value=case,
             description="case",
         )
-        self.sigma = W.FloatSlider(
-            value=sigma,
-            min=0.2,
-            max=3.0,
-            step=0.05,
-            description="σ",
-            continuous_update=False,
-        )
-        self.theta = W.FloatSlider(
-            value=theta,
-            min=-theta_max,
-            max=theta_max,
-            step=0.1,
-            description="θ",
-            continuous_update=False,
-        )
-        self.image = W.Image(format="png")
+        self.sigma = slider("σ", sigma, 0.2, 3.0, 0.05)
+        self.theta = slider("θ", theta, -theta_max, theta_max, 0.1)
         self._cache: dict[tuple[str, float], dict[str, tuple[Tensor, Tensor]]] = {}
-        for control in (self.case, self.sigma, self.theta):
-            control.observe(lambda _: self.redraw(), names="value")
-        super().__init__([self.case, W.HBox([self.sigma, self.theta]), self.image])
-        self.redraw()
+        super().__init__(self.case, [self.sigma, self.theta])
 
     def curves(self, case: str, sigma: float) -> dict[str, tuple[Tensor, Tensor]]:
         """``landscape.landscape`` over the θ grid, computed once per (case, σ)."""
@@ -242,8 +215,5 @@ class DivergenceLandscape(W.VBox):
         return fig
 
     def redraw(self) -> None:
-        case = self.case.value
-        self.sigma.disabled = case == "segments"
-        self.image.value = viz.to_png(
-            self.draw(case, self.sigma.value, self.theta.value)
-        )
+        self.sigma.disabled = self.case.value == "segments"
+        super().redraw()

@@ -1,8 +1,8 @@
 """Gradient norms recorded during training: violins, histograms and a widget.
 
-Like the widgets of :mod:`gantutor.widgets`, it is an ``ipywidgets.VBox`` whose
-figure is an ``ipywidgets.Image``, redrawn when a control moves, so the built book
-shows it without a kernel. Chapter *WGAN-GP*.
+The widget is an :class:`~gantutor.widgets.base.Explorer`: a figure redrawn when
+a control moves, whose first drawing the built book shows without a kernel.
+Chapter *WGAN-GP*.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from gantutor import viz
 from gantutor.labs.gradients import LABELS, WHERE, NormRecord, norm_quantiles
+from gantutor.widgets.base import Explorer, common_length, snapshot_slider
 
 
 def draw_norms(
@@ -83,7 +84,7 @@ def draw_histogram(
     ax.legend(frameon=False, fontsize=8)
 
 
-class NormExplorer(W.VBox):
+class NormExplorer(Explorer):
     """Pick a run, where the norms are taken, and a moment of training.
 
     ``runs`` maps a run's name (a λ, a penalty...) to its records from
@@ -101,34 +102,17 @@ class NormExplorer(W.VBox):
         where: str = "interpolates",
         description: str = "run",
     ):
-        lengths = {len(records) for records in runs.values()}
-        if not runs or 0 in lengths:
-            raise ValueError("NormExplorer needs at least one run with records")
-        if len(lengths) != 1:
-            raise ValueError(
-                "every run must have the same number of records; got "
-                + ", ".join(f"{k}: {len(v)}" for k, v in runs.items())
-            )
+        n = common_length(runs, "NormExplorer", "records")
         if where not in WHERE:
             raise ValueError(f"where must be one of {WHERE}, got {where!r}")
         self.runs = {k: list(v) for k, v in runs.items()}
         self.targets = dict(targets or {})
-        (n,) = lengths
         self.run = W.Dropdown(options=list(self.runs), description=description)
+        self.moment = snapshot_slider(n)
         self.where = W.ToggleButtons(options=WHERE, value=where)
-        self.moment = W.IntSlider(
-            value=n - 1, min=0, max=n - 1, description="snapshot",
-            continuous_update=False,
-        )  # fmt: skip
-        self.image = W.Image(format="png")
-        for control in (self.run, self.where, self.moment):
-            control.observe(lambda _: self.redraw(), names="value")
-        controls = W.VBox([W.HBox([self.run, self.moment]), self.where])
-        super().__init__([controls, self.image])
-        self.redraw()
+        super().__init__([self.run, self.moment], self.where)
 
-    def redraw(self) -> None:
-        name, where, i = self.run.value, self.where.value, self.moment.value
+    def draw(self, name: str, i: int, where: str) -> Figure:
         records = self.runs[name]
         target = self.targets.get(name, 1.0)
         fig, (left, right) = viz.figure(ncols=2, size=3.6)
@@ -148,4 +132,4 @@ class NormExplorer(W.VBox):
         right.yaxis.set_major_formatter(FormatStrFormatter("%g"))
         right.yaxis.set_minor_formatter(NullFormatter())
         right.legend(frameon=False, fontsize=8)
-        self.image.value = viz.to_png(fig)
+        return fig

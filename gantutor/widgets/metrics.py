@@ -1,9 +1,10 @@
 """Widgets of Part 6 (*Evaluation*): controls over precomputed metric results.
 
-As in :mod:`gantutor.widgets`, each widget is an ``ipywidgets.VBox`` whose figure is
-an ``ipywidgets.Image``: moving the control redraws the PNG from results computed
-beforehand (no metric is recomputed), the built book embeds the state so the
-figure shows without a kernel, and tests move the controls and check the image.
+Each is an :class:`~gantutor.widgets.base.Explorer`: moving the control redraws
+the PNG from results computed beforehand (no metric is recomputed here; the
+entropies come from :mod:`gantutor.labs.defects`), the built book embeds the
+first drawing so the figure shows without a kernel, and tests move the controls
+and check the image.
 """
 
 from __future__ import annotations
@@ -13,29 +14,13 @@ from collections.abc import Mapping, Sequence
 
 import ipywidgets as W
 import numpy as np
-import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
 from gantutor import metrics, viz
-
-
-class _Explorer(W.VBox):
-    """A control above a PNG that ``draw(value)`` redraws when the control moves."""
-
-    def __init__(self, control: W.ValueWidget):
-        self.image = W.Image(format="png")
-        control.observe(lambda _: self.redraw(), names="value")
-        super().__init__([control, self.image])
-        self._control = control
-        self.redraw()
-
-    def draw(self, value) -> Figure:
-        raise NotImplementedError
-
-    def redraw(self) -> None:
-        self.image.value = viz.to_png(self.draw(self._control.value))
+from gantutor.labs import defects
+from gantutor.widgets.base import Explorer
 
 
 def _slider(options: Sequence, description: str, value=None) -> W.SelectionSlider:
@@ -64,7 +49,7 @@ def draw_samples(
         )
 
 
-class SampleSizeExplorer(_Explorer):
+class SampleSizeExplorer(Explorer):
     """A slider over the number of samples n; one panel per metric.
 
     ``values[metric][label]`` is an array (len(ns), repeats): the metric of
@@ -124,7 +109,7 @@ class SampleSizeExplorer(_Explorer):
         return fig
 
 
-class ModeDroppingExplorer(_Explorer):
+class ModeDroppingExplorer(Explorer):
     """A slider over the number of dropped modes k: the samples and every metric.
 
     ``samples[i]`` are the samples of the i-th ``ks`` (images or 2-D points, drawn
@@ -180,16 +165,7 @@ class ModeDroppingExplorer(_Explorer):
         return fig
 
 
-def label_entropies(logits: Tensor) -> tuple[float, float]:
-    """H(y) of the mean prediction and the mean E_x H(y|x), in nats, from logits."""
-    log_p = torch.log_softmax(logits.double(), dim=1)  # (N, K)
-    h_cond = -(log_p.exp() * log_p).sum(1).mean()
-    p_y = log_p.exp().mean(0)  # (K,)
-    h_marg = -(p_y * p_y.clamp_min(1e-300).log()).sum()
-    return float(h_marg), float(h_cond)
-
-
-class InceptionScoreExplorer(_Explorer):
+class InceptionScoreExplorer(Explorer):
     """Buttons over named sets of images: what the classifier sees in each set.
 
     ``sets[name] = (images, logits)``: some images of the set and the classifier's
@@ -213,13 +189,14 @@ class InceptionScoreExplorer(_Explorer):
 
     def draw(self, name: str) -> Figure:
         images, logits = self.sets[name]
-        p = torch.softmax(logits.double(), dim=1)  # (N, K)
-        n_classes = p.shape[1]
-        h_marg, h_cond = label_entropies(logits)
+        p_y = defects.label_distribution(logits)  # (K,)
+        entropy = defects.sample_entropies(logits).numpy()  # (N,)
+        n_classes = len(p_y)
+        h_marg, h_cond = defects.label_entropies(logits)
         score = metrics.inception_score(logits, splits=1)[0]
         fig, (left, middle, right) = viz.figure(ncols=3, size=3.2)
         viz.show_images(left, images[:36], nrow=6, title=name)
-        middle.bar(range(n_classes), p.mean(0).numpy(), color=viz.REAL)
+        middle.bar(range(n_classes), p_y.numpy(), color=viz.REAL)
         middle.axhline(1 / n_classes, color="k", ls="--", lw=1, label="uniform")
         middle.set(
             xlabel="class y",
@@ -228,7 +205,6 @@ class InceptionScoreExplorer(_Explorer):
             title=f"p(y): H(y) = {h_marg:.2f} nats",
         )
         middle.legend(frameon=False, fontsize=8)
-        entropy = -(p * p.clamp_min(1e-300).log()).sum(1).numpy()  # (N,)
         right.hist(
             entropy,
             bins=np.linspace(0, math.log(n_classes), 21),

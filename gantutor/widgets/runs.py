@@ -1,8 +1,8 @@
-"""A widget that compares precomputed 2-D training runs side by side in time.
+"""Explorers that compare precomputed training runs side by side in time.
 
-Like the widgets of :mod:`gantutor.widgets`, it is an ``ipywidgets.VBox`` whose
-figure is an ``ipywidgets.Image``, redrawn when a control moves, so the built book
-shows it without a kernel.
+Each is an :class:`~gantutor.widgets.base.Explorer`: a run slider and a snapshot
+slider above a figure redrawn when either moves; the built book embeds the first
+drawing, so it shows without a kernel.
 """
 
 from __future__ import annotations
@@ -11,21 +11,23 @@ from collections.abc import Mapping, Sequence
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.figure import Figure
 from torch import Tensor
 
 from gantutor import viz
 from gantutor.train.callbacks import Snapshot2D
 from gantutor.train.history import History
+from gantutor.widgets.base import Explorer, common_length, snapshot_slider
 
 
-class RunsExplorer(W.VBox):
+class RunsExplorer(Explorer):
     """One slider picks a run (a loss, a margin...), the other a moment of it.
 
     ``runs`` maps a run's name to its snapshots (:class:`Snapshot2D`, from
     :class:`gantutor.train.callbacks.Snapshots2D` or :class:`gantutor.train.callbacks.
     EnergySnapshots`); ``notes`` adds a line under a run's title (e.g. its
     mode coverage). All runs must have the same number of snapshots.
-    Subclasses draw other snapshots by overriding :meth:`redraw`.
+    Subclasses draw other snapshots by overriding ``draw(name, i)``.
     """
 
     def __init__(
@@ -35,40 +37,26 @@ class RunsExplorer(W.VBox):
         notes: Mapping[str, str] | None = None,
         description: str = "run",
     ):
-        lengths = {len(snaps) for snaps in runs.values()}
-        if not runs or 0 in lengths:
-            raise ValueError(
-                f"{type(self).__name__} needs at least one run with snapshots"
-            )
-        if len(lengths) != 1:
-            raise ValueError(
-                "every run must have the same number of snapshots; got "
-                + ", ".join(f"{k}: {len(v)}" for k, v in runs.items())
-            )
+        n = common_length(runs, type(self).__name__, "snapshots")
         self.runs, self.x_real = {k: list(v) for k, v in runs.items()}, x_real
         self.notes = dict(notes or {})
-        (n,) = lengths
         self.run = W.SelectionSlider(
             options=list(self.runs), description=description, continuous_update=False
         )
-        self.moment = W.IntSlider(
-            value=n - 1, min=0, max=n - 1, description="snapshot",
-            continuous_update=False,
-        )  # fmt: skip
-        self.image = W.Image(format="png")
-        for control in (self.run, self.moment):
-            control.observe(lambda _: self.redraw(), names="value")
-        super().__init__([W.HBox([self.run, self.moment]), self.image])
-        self.redraw()
+        self.moment = snapshot_slider(n)
+        super().__init__([self.run, self.moment])
 
-    def redraw(self) -> None:
-        name = self.run.value
-        snap = self.runs[name][self.moment.value]
+    def title(self, name: str, step: int) -> str:
+        """The run's name and step, and its note on a second line if it has one."""
+        note = self.notes.get(name, "")
+        return f"{name} · step {step}" + (f"\n{note}" if note else "")
+
+    def draw(self, name: str, i: int) -> Figure:
+        snap = self.runs[name][i]
         fig, (ax,) = viz.figure(size=4.2)
         viz.draw_snapshot(ax, snap, self.x_real)
-        note = self.notes.get(name, "")
-        ax.set_title(f"{name} · step {snap.step}" + (f"\n{note}" if note else ""))
-        self.image.value = viz.to_png(fig)
+        ax.set_title(self.title(name, snap.step))
+        return fig
 
 
 class BEGANRunsExplorer(RunsExplorer):
@@ -102,15 +90,11 @@ class BEGANRunsExplorer(RunsExplorer):
         self.histories, self.nrow = histories, nrow
         super().__init__(runs, notes=notes, description=description)
 
-    def redraw(self) -> None:
-        name = self.run.value
-        step, x = self.runs[name][self.moment.value]
+    def draw(self, name: str, i: int) -> Figure:
+        step, x = self.runs[name][i]
         fig, (left, right) = viz.figure(ncols=2, size=3.8)
         fig.set_size_inches(8.4, 3.8)
-        note = self.notes.get(name, "")
-        viz.show_images(
-            left, x, self.nrow, f"{name} · step {step}" + (f"\n{note}" if note else "")
-        )
+        viz.show_images(left, x, self.nrow, self.title(name, step))
         history = self.histories[name]
         steps = np.asarray(history.steps)
         for key, color in (("M", "C0"), ("k", "C3")):
@@ -118,4 +102,4 @@ class BEGANRunsExplorer(RunsExplorer):
         right.axvline(step, color="0.4", ls=":", lw=1)
         right.set(xlabel="step", ylim=(0, None), title="$k_t$ and $M$")
         right.legend(frameon=False)
-        self.image.value = viz.to_png(fig)
+        return fig

@@ -1,8 +1,8 @@
-"""Interactive widgets of the book, drawn as images so that they render statically.
+"""Explorers of a training run: its snapshots, and the MSE explorer of *why MSE*.
 
-Each widget is an ``ipywidgets.VBox`` whose figure is an ``ipywidgets.Image``:
-moving a control redraws the PNG. The built book embeds the widget state, so the
-figure shows without a kernel; tests move the controls and check the image changes.
+Each is an :class:`~gantutor.widgets.base.Explorer`: moving a control redraws the
+PNG; the built book embeds the first drawing, so the figure shows without a
+kernel; tests move the controls and check the image changes.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as W
 import numpy as np
-import torch
 from matplotlib.figure import Figure
 from torch import Tensor
 
 from gantutor import viz
 from gantutor.labs import edits
 from gantutor.train.callbacks import Snapshot2D
+from gantutor.widgets.base import Explorer, slider, snapshot_slider
 
 
-class SnapshotSlider(W.VBox):
+class SnapshotSlider(Explorer):
     """A slider over snapshots of a training run and the figure of the chosen one.
 
     Subclasses say what a snapshot looks like in ``draw(i) -> Figure``; moving the
@@ -31,23 +31,8 @@ class SnapshotSlider(W.VBox):
         if not snapshots:
             raise ValueError(f"{type(self).__name__} needs at least one snapshot")
         self.snapshots, self.title = list(snapshots), title
-        self.slider = W.IntSlider(
-            value=len(self.snapshots) - 1,
-            min=0,
-            max=len(self.snapshots) - 1,
-            description="snapshot",
-            continuous_update=False,
-        )
-        self.image = W.Image(format="png")
-        self.slider.observe(lambda _: self.redraw(), names="value")
-        super().__init__([self.slider, self.image])
-        self.redraw()
-
-    def draw(self, i: int) -> Figure:
-        raise NotImplementedError
-
-    def redraw(self) -> None:
-        self.image.value = viz.to_png(self.draw(self.slider.value))
+        self.slider = snapshot_slider(len(self.snapshots))
+        super().__init__(self.slider)
 
 
 class TrainingExplorer(SnapshotSlider):
@@ -75,13 +60,14 @@ class TrainingExplorer(SnapshotSlider):
         return fig
 
 
-class MSEExplorer(W.VBox):
+class MSEExplorer(Explorer):
     """Edit a digit and compare the MSE with a learned score.
 
     ``score(images) -> (B,)`` is a learned measure, e.g. a classifier's
     probability that the image is the digit. The left panel shows the edit; the
     right panel shows, against the number of changed pixels, the MSE (the same
-    for every kind of edit) and the score of each kind.
+    for every kind of edit) and the score of each kind
+    (:func:`gantutor.labs.edits.edit_curves`, computed once).
     """
 
     def __init__(
@@ -92,48 +78,17 @@ class MSEExplorer(W.VBox):
         max_pixels: int = 120,
         seed: int = 0,
     ):
-        self.digit, self.score, self.score_name, self.seed = (
-            digit,
-            score,
-            score_name,
-            seed,
-        )
-        self.n = W.IntSlider(
-            value=40,
-            min=0,
-            max=max_pixels,
-            step=5,
-            description="pixels",
-            continuous_update=False,
-        )
+        self.digit, self.score, self.score_name = digit, score, score_name
+        self.seed, self.ns = seed, np.arange(0, max_pixels + 1, 5)
+        self.curves = edits.edit_curves(digit, score, self.ns.tolist(), seed)
+        self.n = slider("pixels", 40, 0, max_pixels, step=5)
         self.kind = W.ToggleButtons(
             options=list(edits.KINDS), value="thicken", description="edit"
         )
-        self.image = W.Image(format="png")
-        self.curves = self._curves(max_pixels)
-        for control in (self.n, self.kind):
-            control.observe(lambda _: self.redraw(), names="value")
-        super().__init__([W.HBox([self.n, self.kind]), self.image])
-        self.redraw()
+        super().__init__([self.n, self.kind])
 
-    @torch.no_grad()
-    def _curves(self, max_pixels: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        ns = np.arange(0, max_pixels + 1, 5)
-        out = {}
-        for kind in edits.KINDS:
-            batch = torch.stack(
-                [edits.edit(self.digit, int(n), kind, self.seed) for n in ns]
-            )
-            out[kind] = (
-                edits.mse(batch, self.digit.expand_as(batch)).numpy(),
-                self.score(batch).float().numpy(),
-            )
-        return out
-
-    def redraw(self) -> None:
-        n, kind = self.n.value, self.kind.value
+    def draw(self, n: int, kind: str) -> Figure:
         edited = edits.edit(self.digit, n, kind, self.seed)
-        ns = np.arange(0, self.n.max + 1, 5)
         fig, (left, right) = viz.figure(ncols=2, size=3.4)
         viz.show_images(left, edited[None], nrow=1)
         i = n // 5
@@ -142,10 +97,10 @@ class MSEExplorer(W.VBox):
             f"{kind}: {n} pixels\nMSE {mse_values[i]:.3f} · "
             f"{self.score_name} {self.curves[kind][1][i]:.2f}"
         )
-        right.plot(ns, mse_values, "k--", label="MSE (every edit)")
+        right.plot(self.ns, mse_values, "k--", label="MSE (every edit)")
         for name, (_, score) in self.curves.items():
-            right.plot(ns, score, lw=2.5 if name == kind else 1.0, label=name)
+            right.plot(self.ns, score, lw=2.5 if name == kind else 1.0, label=name)
         right.axvline(n, color="gray", lw=0.8)
         right.set(xlabel="pixels changed", ylim=(-0.02, 1.02), title=self.score_name)
         right.legend(frameon=False, fontsize=8)
-        self.image.value = viz.to_png(fig)
+        return fig

@@ -5,9 +5,8 @@ beforehand with :mod:`gantutor.labs.weight_landscape` and passed in as
 
     landscapes[run][net] = [(step, Landscape), ...]     # run: "GAN", net: "D"/"G"
 
-one list of snapshots per run and player, all of the same length. As in
-:mod:`gantutor.widgets`, the widget is an ``ipywidgets.VBox`` whose figure is an
-``ipywidgets.Image`` redrawn in observe callbacks: moving a control only draws.
+one list of snapshots per run and player, all of the same length. The widget is
+an :class:`~gantutor.widgets.base.Explorer`: moving a control only draws.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from mpl_toolkits.mplot3d import Axes3D
 
 from gantutor import viz
 from gantutor.labs.weight_landscape import Landscape, curvature
+from gantutor.widgets.base import Explorer, common_length, slider, snapshot_slider
 
 Landscapes = Mapping[str, Mapping[str, Sequence[tuple[int, Landscape]]]]
 PLAYER = {"D": "D's loss, moving D (G fixed)", "G": "G's loss, moving G (D fixed)"}
@@ -101,7 +101,7 @@ def snapshot_grid(landscapes: Landscapes, net: str = "D") -> Figure:
     return fig
 
 
-class LandscapeExplorer(W.VBox):
+class LandscapeExplorer(Explorer):
     """Choose a run, a player, a snapshot and a view (contour or 3-D surface).
 
     Everything is precomputed: the callbacks only draw. The elevation and
@@ -109,63 +109,40 @@ class LandscapeExplorer(W.VBox):
     """
 
     def __init__(self, landscapes: Landscapes):
-        if not landscapes:
-            raise ValueError("LandscapeExplorer needs at least one run")
-        lengths = {len(s) for nets in landscapes.values() for s in nets.values()}
-        if len(lengths) != 1 or 0 in lengths:
-            raise ValueError(
-                "every run and player must have the same number of snapshots; got "
-                + ", ".join(
-                    f"{run}/{net}: {len(s)}"
-                    for run, nets in landscapes.items()
-                    for net, s in nets.items()
-                )
-            )
+        lists = {
+            f"{run}/{net}": snaps
+            for run, nets in landscapes.items()
+            for net, snaps in nets.items()
+        }
+        n = common_length(lists, "LandscapeExplorer", "snapshots")
         self.landscapes = landscapes
-        (n,) = lengths
         self.run = W.ToggleButtons(options=list(landscapes), description="run")
         self.net = W.ToggleButtons(options=["D", "G"], description="player")
         self.view = W.ToggleButtons(options=["contour", "surface"], description="view")
-        self.snapshot = W.IntSlider(
-            value=n - 1, min=0, max=n - 1, description="snapshot",
-            continuous_update=False,
-        )  # fmt: skip
-        self.elevation = W.IntSlider(
-            value=35, min=0, max=90, description="elevation", continuous_update=False
-        )
-        self.azimuth = W.IntSlider(
-            value=-60, min=-180, max=180, description="azimuth",
-            continuous_update=False,
-        )  # fmt: skip
-        self.image = W.Image(format="png")
-        controls = (self.run, self.net, self.view, self.snapshot, self.elevation,
-                    self.azimuth)  # fmt: skip
-        for control in controls:
-            control.observe(lambda _: self.redraw(), names="value")
+        self.snapshot = snapshot_slider(n)
+        self.elevation = slider("elevation", 35, 0, 90)
+        self.azimuth = slider("azimuth", -60, -180, 180)
         super().__init__(
-            [
-                W.HBox([self.run, self.net]),
-                W.HBox([self.view, self.snapshot]),
-                W.HBox([self.elevation, self.azimuth]),
-                self.image,
-            ]
+            [self.run, self.net],
+            [self.view, self.snapshot],
+            [self.elevation, self.azimuth],
         )
-        self.redraw()
 
-    def draw(self) -> Figure:
-        run, net = self.run.value, self.net.value
-        step, land = self.landscapes[run][net][self.snapshot.value]
+    def draw(
+        self, run: str, net: str, view: str, i: int, elevation: int, azimuth: int
+    ) -> Figure:
+        step, land = self.landscapes[run][net][i]
         title = f"{run} · step {step} · {PLAYER[net]}"
         fig = Figure(figsize=(5.2, 4.4), layout="constrained")
-        if self.view.value == "contour":
+        if view == "contour":
             draw_contour(fig.add_subplot(), land, title)
         else:
             ax = fig.add_subplot(projection="3d")
-            draw_surface(ax, land, self.elevation.value, self.azimuth.value)
+            draw_surface(ax, land, elevation, azimuth)
             ax.set_title(title, fontsize=9)
         return fig
 
     def redraw(self) -> None:
         surface = self.view.value == "surface"
         self.elevation.disabled = self.azimuth.disabled = not surface
-        self.image.value = viz.to_png(self.draw())
+        super().redraw()

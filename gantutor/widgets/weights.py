@@ -1,8 +1,8 @@
 """Widgets of the chapter *WGAN*: the clipped critic's weights over training.
 
-As in :mod:`gantutor.widgets`, a widget is an ``ipywidgets.VBox`` whose figure is
-an ``ipywidgets.Image`` redrawn when a control moves, so the built book shows it
-without a kernel and tests can move the controls and compare the PNGs.
+The widget is a :class:`~gantutor.widgets.training.SnapshotSlider`, an
+:class:`~gantutor.widgets.base.Explorer`: the built book shows its first drawing
+without a kernel, and tests move the slider and compare the PNGs.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ def draw_weight_histogram(
 
     ``reference`` (e.g. the first snapshot) is drawn as a grey outline.
     """
-    c = float(snap.edges[-1])
-    centres = (snap.edges[:-1] + snap.edges[1:]) / 2  # (bins,)
-    width = float(snap.edges[1] - snap.edges[0])
-    share = snap.counts / snap.counts.sum()
+    edges = snap.edges.numpy()  # (bins + 1,): matplotlib takes arrays, not tensors
+    c = float(edges[-1])
+    centres = (edges[:-1] + edges[1:]) / 2  # (bins,)
+    width = float(edges[1] - edges[0])
+    share = snap.counts.numpy() / float(snap.counts.sum())
     ax.bar(centres, share, width=width, color=viz.FAKE, alpha=0.75, label="now")
     if reference is not None:
-        ref = reference.counts / reference.counts.sum()
+        ref = reference.counts.numpy() / float(reference.counts.sum())
         ax.step(
             centres, ref, where="mid", color="0.4", lw=1, label=f"step {reference.step}"
         )

@@ -387,7 +387,7 @@ class FakeGraph:
         self.replays += 1
         if self.replays > 1:
             r = FakeGraph.runner
-            for k, v in r._eager(r.static_x).items():
+            for k, v in r._eager(r.static_batch).items():
                 r.static_out[k].copy_(v)
 
 
@@ -431,6 +431,72 @@ def test_runner_logic_with_a_fake_graph_matches_eager(monkeypatch, capsys):
         faked.optimizers["G"].param_groups[0]["lr"] = 1e-4 / (i + 1)
         faked.fit(faked.step + 4)
     assert not runner.use_graph and "keep changing" in capsys.readouterr().out
+
+
+def labelled(device="cpu", seed=0, batch=8, accel=None, log_every=3):
+    """A conv classifier trained on ``(x, y)`` batches: a step that unpacks a tuple."""
+    gt.seed(seed)
+    clf = gt.models.Classifier(width=4).to(device)
+    opt = torch.optim.Adam(clf.parameters(), 1e-3)
+
+    def step(batch):
+        x, y = batch  # (B, 1, 28, 28), (B,)
+        loss = nn.functional.cross_entropy(clf(x), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return {"loss": loss.detach()}
+
+    step.graph_safe = True
+    x = torch.rand(4 * batch, 1, 28, 28) * 2 - 1  # (4B, 1, 28, 28)
+    y = torch.randint(10, (4 * batch,))  # (4B,)
+    return Trainer(
+        step,
+        gt.data.TensorBatches((x, y), batch, device),
+        modules={"clf": clf},
+        optimizers={"clf": opt},
+        log_every=log_every,
+        progress=False,
+        accel=accel or Accel(),
+    )
+
+
+def test_runner_keeps_one_static_buffer_per_part(monkeypatch):
+    eager, faked = labelled(), labelled()
+    runner = graphed_on_cpu(faked, monkeypatch)
+    for trainer in (eager, faked):
+        torch.manual_seed(1)
+        trainer.fit(6)  # 2 warm-up steps, capture, 3 replays
+    assert runner.captures == 1 and runner.graph.replays == 4
+    x, y = runner.static_batch  # a tuple of static buffers, as the step takes it
+    assert x.shape == (8, 1, 28, 28) and y.shape == (8,) and y.dtype == torch.int64
+    assert faked.history.losses == eager.history.losses  # y was copied in too
+    for p, q in zip(weights(faked), weights(eager), strict=True):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+    graph = runner.graph
+    labels = torch.randint(10, (8,), dtype=torch.uint8)  # only y's dtype differs
+    odd = runner((torch.rand(8, 1, 28, 28) * 2 - 1, labels))
+    assert runner.graph is graph and graph.replays == 4  # run eagerly
+    assert torch.isfinite(odd["loss"])
+
+
+def test_runner_formats_4d_parts_and_compares_every_part():
+    trainer = labelled(accel=Accel(channels_last=True))
+    runner = trainer._runner_for_step()
+    x, y = torch.rand(8, 3, 28, 28), torch.arange(8)
+    fx, fy = runner._format((x, y))
+    assert (
+        fx.is_contiguous(memory_format=torch.channels_last) and not fx.is_contiguous()
+    )
+    assert fy is y  # only 4-d parts (images) change their memory format
+    torch.testing.assert_close(fx, x, rtol=0, atol=0)
+    assert runner._format(x).is_contiguous(memory_format=torch.channels_last)
+    layout = runner._layout((x, y))
+    assert runner._layout((x.clone(), y.clone())) == layout
+    assert runner._layout((x, y.float())) != layout  # a dtype of the second part
+    assert runner._layout((x, y[:4])) != layout  # a shape of the second part
+    assert runner._layout((x, y, y)) != layout  # another number of parts
+    assert runner._layout(x) != runner._layout((x,))  # a tensor is not a 1-tuple
 
 
 def test_precision_flags_are_restored():
@@ -588,3 +654,30 @@ def test_failed_capture_falls_back_to_eager(capsys):
     assert all(
         torch.isfinite(torch.tensor(v)).all() for v in trainer.history.losses.values()
     )
+
+
+@on_cuda
+@pytest.mark.usefixtures("strict_fp32")
+def test_cuda_graph_with_tuple_batches_matches_eager(capsys):
+    acc = Accel(fused=True, warmup=2)
+    eager = labelled("cuda", batch=32, accel=acc, log_every=4)
+    graphed = labelled(
+        "cuda", batch=32, accel=dataclasses.replace(acc, cuda_graph=True), log_every=4
+    )
+    for trainer in (eager, graphed):
+        torch.manual_seed(1)
+        trainer.fit(8)
+    assert "one CUDA graph" in capsys.readouterr().out
+    runner = graphed._runner
+    assert runner.graph is not None and runner.captures == 1
+    assert [p.shape for p in runner.static_batch] == [(32, 1, 28, 28), (32,)]
+    torch.testing.assert_close(  # steps 3-8 are replays: y copied in each time
+        torch.tensor(graphed.history.losses["loss"]),
+        torch.tensor(eager.history.losses["loss"]),
+        rtol=1e-3,
+        atol=1e-4,
+    )
+    fast = labelled("cuda", batch=32, accel=Accel.for_device("cuda"))
+    fast.fit(6)  # channels_last images, int64 labels, bf16: captured and finite
+    assert fast._runner.graph is not None
+    assert all(torch.isfinite(torch.tensor(fast.history.losses["loss"])))

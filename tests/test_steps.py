@@ -76,6 +76,35 @@ def test_generator_update_leaves_no_discriminator_gradients():
     assert all(p.grad is not None for p in G.parameters())
 
 
+def test_k_is_said_once_the_trainer_draws_k_batches_of_b():
+    """gan_step(k=2) over batches of B trains as the step over batches of 2B."""
+    x = torch.rand(40, 1, 28, 28) * 2 - 1  # (N, 1, 28, 28)
+    G1, D1, oG1, oD1 = nets()
+    direct = gt.steps.gan_step(G1, D1, oG1, oD1, k=2)
+    torch.manual_seed(1)
+    batches = gt.data.TensorBatches(x, 2 * 8)  # k × B, as chapters once wrote
+    for _ in range(3):
+        direct(next(batches))
+    G2, D2, oG2, oD2 = nets()
+    step = gt.steps.gan_step(G2, D2, oG2, oD2, k=2)
+    assert step.batches_per_step == 2
+    torch.manual_seed(1)
+    trainer = gt.train.Trainer(
+        step,
+        gt.data.TensorBatches(x, 8),  # B: k is the step's alone
+        modules={"G": G2, "D": D2},
+        optimizers={"G": oG2, "D": oD2},
+        progress=False,
+    )
+    trainer.fit(3)
+    for a, b in zip(
+        [*G1.state_dict().values(), *D1.state_dict().values()],
+        [*G2.state_dict().values(), *D2.state_dict().values()],
+        strict=True,
+    ):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
 def test_frozen_restores_each_flag_also_after_an_error():
     D = gt.models.MLPDiscriminator(2, hidden=8, depth=2)
     first = next(D.parameters())

@@ -166,7 +166,118 @@ def test_k_discriminator_steps_per_generator_step():
     opt_D.register_step_post_hook(lambda *_: counts.__setitem__("D", counts["D"] + 1))
     opt_G.register_step_post_hook(lambda *_: counts.__setitem__("G", counts["G"] + 1))
     step = gt.steps.gan_step(G, D, opt_G, opt_D, "minimax", k=3)
+    assert step.batches_per_step == 3  # the trainer draws 3 batches per call
     step(torch.randn(12, 2))
     assert counts == {"D": 3, "G": 1}
     with pytest.raises(ValueError, match="does not split into k=3"):
         step(torch.randn(10, 2))
+
+
+# -- batches that carry structure ---------------------------------------------------
+
+
+def make_structured_trainer(tmp_path=None, seed=0, kind="labelled", log_every=5):
+    """A classifier on ``(x, y)`` or a toy loss on unpaired ``(a, b)``, with noise."""
+    gt.seed(seed)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3)
+    )
+    opt = torch.optim.Adam(net.parameters(), 1e-2)
+    x, y = torch.randn(40, 2), torch.randint(3, (40,))  # (40, 2), (40,)
+    if kind == "labelled":
+        batches = gt.data.TensorBatches((x, y), batch_size=16)
+    else:
+        batches = gt.data.UnpairedBatches(x, torch.randn(30, 2), batch_size=16)
+
+    def step(batch):
+        assert isinstance(batch, tuple)  # the step unpacks the batch as it came
+        first, second = batch  # (B, 2), (B,) or (B, 2)
+        noisy = first + 0.1 * torch.randn_like(first)  # the RNG state matters too
+        if kind == "labelled":
+            loss = torch.nn.functional.cross_entropy(net(noisy), second)
+        else:
+            loss = (net(noisy).mean(0) - net(second).mean(0)).square().sum()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return {"loss": loss.detach()}
+
+    checkpoint = tmp_path / "run.pt" if tmp_path is not None else None
+    return Trainer(
+        step,
+        batches,
+        modules={"net": net},
+        optimizers={"opt": opt},
+        log_every=log_every,
+        checkpoint=checkpoint,
+        progress=False,
+    )
+
+
+@pytest.mark.parametrize("kind", ["labelled", "unpaired"])
+def test_tuple_batches_train_and_resume_bit_for_bit(tmp_path, kind):
+    straight = make_structured_trainer(seed=3, kind=kind)
+    straight.fit(20)  # several epochs of 2 batches
+    first = make_structured_trainer(tmp_path, seed=3, kind=kind)
+    first.fit(10)
+    resumed = make_structured_trainer(tmp_path, seed=3, kind=kind)  # the same data
+    torch.manual_seed(99)  # other weights and RNG state: the checkpoint's must win
+    with torch.no_grad():
+        for p in resumed.modules["net"].parameters():
+            p.normal_()
+    resumed.load(tmp_path / "run.pt")
+    resumed.fit(20)
+    assert resumed.history.losses == straight.history.losses
+    for p, q in zip(
+        resumed.modules["net"].parameters(),
+        straight.modules["net"].parameters(),
+        strict=True,
+    ):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+
+
+def test_a_step_gets_batches_per_step_batches_concatenated():
+    seen = []
+    trainer = make_structured_trainer(log_every=1)
+
+    def two_at_once(batch):  # draws no random numbers: the shuffles alone do
+        seen.append(batch)
+        return {"loss": torch.zeros(())}
+
+    two_at_once.batches_per_step = 2
+    trainer.step_fn = two_at_once
+    xy = trainer.batches.data  # (40, 2), (40,)
+    torch.manual_seed(0)
+    big = gt.data.TensorBatches(xy, 32)  # 2 × 16: a new epoch at every batch
+    expected = [next(big) for _ in range(3)]
+    torch.manual_seed(0)
+    trainer.batches = gt.data.TensorBatches(xy, 16)
+    trainer.fit(3)
+    for got, e in zip(seen, expected, strict=True):
+        for part, e_part in zip(got, e, strict=True):
+            torch.testing.assert_close(part, e_part, rtol=0, atol=0)
+    two_at_once.batches_per_step = 0
+    with pytest.raises(ValueError, match="batches_per_step must be an integer >= 1"):
+        trainer.fit(4)
+
+
+def test_a_per_sample_loss_is_refused_by_name_and_shape():
+    trainer = make_trainer(log_every=2)
+    inner = trainer.step_fn
+
+    def per_sample(batch):
+        losses = inner(batch)
+        losses["D"] = losses["D"] * torch.ones(len(batch))  # (B,): not a mean
+        return losses
+
+    trainer.step_fn = per_sample
+    with pytest.raises(ValueError, match=r"loss 'D' as shape \(32,\).*\.mean\(\)"):
+        trainer.fit(4)
+    assert trainer.history.steps == []  # nothing half-recorded
+
+
+def test_a_batch_that_is_no_tensor_is_refused():
+    trainer = make_trainer()
+    trainer.batches = iter([[1.0, 2.0]])
+    with pytest.raises(TypeError, match="tensor or a tuple of tensors"):
+        trainer.fit(1)

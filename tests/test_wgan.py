@@ -166,15 +166,25 @@ def test_the_step_trains_under_the_trainer():
     D = gt.models.MLPDiscriminator(2, hidden=16, depth=2)
     opt_G = torch.optim.RMSprop(G.parameters(), lr=5e-5)
     opt_D = torch.optim.RMSprop(D.parameters(), lr=5e-5)
+    inner = gt.steps.critic_step(G, D, opt_G, opt_D, clip=0.01)  # n_critic = 5
+    assert inner.batches_per_step == 5
+    sizes = []
+
+    def step(x_real):
+        sizes.append(len(x_real))
+        return inner(x_real)
+
+    step.batches_per_step = inner.batches_per_step
     trainer = gt.train.Trainer(
-        gt.steps.critic_step(G, D, opt_G, opt_D, clip=0.01),
-        gt.data.MixtureBatches(gt.data.ring(), 5 * 16),
+        step,
+        gt.data.MixtureBatches(gt.data.ring(), 16),  # B = 16: n_critic said once
         modules={"G": G, "D": D},
         optimizers={"G": opt_G, "D": opt_D},
         log_every=5,
         progress=False,
     )
     history = trainer.fit(10)
+    assert sizes == [5 * 16] * 10  # one batch of B per critic update
     assert set(history.losses) == {"D", "G", "W"} and len(history.steps) == 10
     assert gt.labs.weights.flat_weights(D).abs().max() <= 0.01
 

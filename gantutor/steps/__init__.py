@@ -2,8 +2,9 @@
 
 ``alternating`` (Algorithm 1 of the GAN paper, with penalties and clipping),
 ``critic`` (WGAN's n_critic updates), ``began`` (BEGAN's balance). A step takes a
-batch and returns its losses as 0-d tensors; chapters whose lesson is the step
-write their own and prove it equal to these.
+batch (a tensor, or a tuple it unpacks) and returns its losses as 0-d tensors; a
+step that consumes ``n`` real batches per call sets ``step.batches_per_step = n``.
+Chapters whose lesson is the step write their own and prove it equal to these.
 """
 
 from gantutor.steps.alternating import Penalty, alternating_step, frozen, gan_step

@@ -1,7 +1,10 @@
 """Ready-made update steps for :class:`gantutor.train.Trainer`.
 
-A step takes one batch of real data and returns its losses as 0-d tensors that
-stay on the device. Chapters whose lesson *is* the step write their own.
+A step takes a batch of real data and returns its losses as 0-d tensors that
+stay on the device. A step that makes ``k`` discriminator updates declares
+``step.batches_per_step = k``: the trainer then hands it ``k`` batches of B as one
+batch of k × B, one chunk per update. Chapters whose lesson *is* the step write
+their own.
 """
 
 from __future__ import annotations
@@ -46,9 +49,10 @@ def gan_step(
 ):
     """Alternating updates: ``k`` discriminator steps, then one generator step.
 
-    The batch holds ``k`` × B real samples, split into ``k`` chunks of B, one per
-    discriminator step (Goodfellow et al. 2014, Algorithm 1), so every step has
-    static shapes. Returns ``{"D": loss_D, "G": loss_G}``.
+    Each discriminator step takes a fresh minibatch of B real samples (Goodfellow
+    et al. 2014, Algorithm 1): the step declares ``step.batches_per_step = k``, so
+    the trainer hands it ``k`` batches of its source as one of k × B, which it
+    splits into ``k`` chunks (static shapes). Returns ``{"D": loss_D, "G": loss_G}``.
 
     The step is graph-safe (``step.graph_safe``): no host synchronisation and no
     Python state between calls, so the trainer may capture it as one CUDA graph
@@ -79,9 +83,10 @@ def alternating_step(
 ):
     """The algorithm behind :func:`gan_step` and :func:`gantutor.steps.critic_step`.
 
-    ``k`` D updates, each on its chunk of the batch: ``loss.d`` (+ ``penalty(D,
-    x_real, x_fake)``), then D's weights clipped to [−clip, clip] when given; then
-    one G update on ``loss.g``. ``gap=True`` also returns ``W`` = E D(x_real) −
+    ``k`` D updates, each on its chunk of the batch of k × B (the step's
+    ``batches_per_step`` is ``k``): ``loss.d`` (+ ``penalty(D, x_real, x_fake)``),
+    then D's weights clipped to [−clip, clip] when given; then one G update on
+    ``loss.g``. ``gap=True`` also returns ``W`` = E D(x_real) −
     E D(x_fake) on the last chunk. ``k_name`` names ``k`` in the error messages.
 
     Work that would be thrown away is skipped: G runs without a graph for D's
@@ -91,11 +96,12 @@ def alternating_step(
     """
     loss = losses.get(loss)
 
-    def step(x_real: Tensor) -> dict[str, Tensor]:
+    def step(x_real: Tensor) -> dict[str, Tensor]:  # (k·B, ...)
         if len(x_real) % k:
             raise ValueError(
                 f"a batch of {len(x_real)} does not split into {k_name}={k} chunks: "
-                f"pass {k_name} × B real samples per step"
+                f"the Trainer hands the step {k_name} batches; called directly, it "
+                f"takes {k_name} × B real samples"
             )
         for x in x_real.chunk(k):  # (B, ...) each
             z = torch.randn(len(x), G.latent_dim, device=x.device)
@@ -121,4 +127,5 @@ def alternating_step(
             out["W"] = d_real.detach().mean() - d_fake.detach().mean()
         return out
 
+    step.batches_per_step = k  # the trainer draws k real batches per call
     return step

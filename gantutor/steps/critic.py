@@ -46,8 +46,11 @@ def critic_step(
                then clip every weight to [−c, c] when ``clip = c`` is given;
     generator: min_G  −E[f(G(z))].
 
-    The batch holds ``n_critic`` × B real samples, split into ``n_critic`` chunks
-    of B, one per critic step (static shapes). Returns 0-d tensors on the device:
+    Each critic step takes its own B real samples: the step declares
+    ``step.batches_per_step = n_critic``, so the trainer hands it ``n_critic``
+    batches of its source as one of ``n_critic`` × B, split into chunks of B
+    (static shapes); the data source keeps the batch size B. Returns 0-d tensors
+    on the device:
     ``D`` (the critic's loss, penalty included), ``G`` and ``W`` = E f(x_real) −
     E f(x_fake) on the last chunk, the critic's estimate of W1 (times the
     critic's Lipschitz constant K).

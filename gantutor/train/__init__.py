@@ -1,12 +1,13 @@
 """Training: the generic loop, its history, callbacks and the GPU path.
 
-``trainer`` (:class:`Trainer`: device moves, progress, history, callbacks,
-checkpoints, the NaN guard), ``history``, ``callbacks`` (snapshots for widgets
-and animations), ``accel`` (the GPU switches), ``cuda_graph`` (the step as one
-CUDA graph). The loop knows nothing of GANs: the step does.
+``trainer`` (:class:`Trainer`: device moves, progress, history, callbacks, the NaN
+guard), ``checkpoint`` (save and resume, bit for bit), ``history``, ``callbacks``
+(snapshots for widgets and animations), ``accel`` (the GPU switches),
+``cuda_graph`` (the step as one CUDA graph). The loop knows nothing of GANs: the
+step does.
 """
 
-from gantutor.train import accel, callbacks, cuda_graph
+from gantutor.train import accel, callbacks, checkpoint, cuda_graph
 from gantutor.train.accel import Accel
 from gantutor.train.history import History
 from gantutor.train.trainer import Callback, NonFiniteLossError, Step, Trainer
@@ -20,5 +21,6 @@ __all__ = [
     "Trainer",
     "accel",
     "callbacks",
+    "checkpoint",
     "cuda_graph",
 ]

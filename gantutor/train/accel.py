@@ -23,13 +23,12 @@ On the CPU all switches are off by default; asked for there, the CUDA-only ones
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import torch
 from torch import Tensor, nn
 
-Step = Callable[[Tensor], dict[str, Tensor]]
 FLAGS = ("fused", "capturable", "foreach")  # an optimiser's run-time switches
 
 

@@ -3,29 +3,34 @@
 :class:`StepRunner` calls the step eagerly (under bf16 autocast, with the batch
 in channels_last, when asked), or, for a step marked ``graph_safe``, captures it
 once as a CUDA graph after a few eager warm-up steps on a side stream and
-replays it: one launch per step. It captures again when what the graph bakes in
-changes (learning rates, train/eval modes, the batch shape), and runs eagerly
-after three captures or when a capture fails, saying why. The trainer owns one;
-chapters never call it directly.
+replays it: one launch per step. A batch is a tensor or a tuple of tensors; the
+graph keeps one static buffer per part and copies each new batch into them. It
+captures again when what the graph bakes in changes (learning rates, train/eval
+modes), runs a batch of another layout (a part's shape, dtype or device) eagerly,
+and runs eagerly for good after three captures or when a capture fails, saying
+why. The trainer owns one; chapters never call it directly.
 """
 
 from __future__ import annotations
 
 import contextlib
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
 
 import torch
 from torch import Tensor, nn
 
+from gantutor.data.batches import Batch, like, parts
 from gantutor.train.accel import (
     Accel,
-    Step,
     flags_of,
     has_conv,
     set_flags,
     set_memory_format,
 )
+
+Step = Callable[[Batch], dict[str, Tensor]]  # one training step: batch -> losses
 
 
 def _release_cuda_rng(device: torch.device) -> None:
@@ -69,7 +74,7 @@ class StepRunner:
         self.graph: torch.cuda.CUDAGraph | None = None
         self.stream = torch.cuda.Stream(device) if self.use_graph else None
 
-    def __call__(self, batch: Tensor) -> dict[str, Tensor]:
+    def __call__(self, batch: Batch) -> dict[str, Tensor]:
         self.calls += 1
         if self.graph is not None:
             if self._fingerprint() != self.fingerprint:
@@ -79,10 +84,13 @@ class StepRunner:
                         "hyperparameters or train/eval modes keep changing (a "
                         "learning-rate schedule?); a graph bakes them in"
                     )
-            elif self._layout(batch) != self._layout(self.static_x):
+            elif self._layout(batch) != self._layout(self.static_batch):
                 return self._eager(self._format(batch))  # keep the graph
             else:
-                self.static_x.copy_(batch)  # (copy_ converts the memory format)
+                for static, part in zip(
+                    parts(self.static_batch), parts(batch), strict=True
+                ):
+                    static.copy_(part)  # (copy_ converts the memory format)
                 self.graph.replay()
                 return {k: v.clone() for k, v in self.static_out.items()}
         batch = self._format(batch)
@@ -90,7 +98,7 @@ class StepRunner:
             return self._first(batch)
         return self._run(batch)
 
-    def _run(self, batch: Tensor) -> dict[str, Tensor]:
+    def _run(self, batch: Batch) -> dict[str, Tensor]:
         if not self.use_graph:
             return self._eager(batch)
         if self.warm < self.accel.warmup:
@@ -110,7 +118,7 @@ class StepRunner:
         self.graph.replay()
         return {k: v.clone() for k, v in self.static_out.items()}
 
-    def _eager(self, batch: Tensor) -> dict[str, Tensor]:
+    def _eager(self, batch: Batch) -> dict[str, Tensor]:
         quiet = (
             warnings.catch_warnings() if self.use_graph else contextlib.nullcontext()
         )
@@ -130,7 +138,7 @@ class StepRunner:
                 warnings.filterwarnings("ignore", ".*capturable=True.*")
             return self.step(batch)
 
-    def _first(self, batch: Tensor) -> dict[str, Tensor]:
+    def _first(self, batch: Batch) -> dict[str, Tensor]:
         """The first step; if channels_last breaks it (a ``.view``), go contiguous."""
         try:
             return self._run(batch)
@@ -144,16 +152,16 @@ class StepRunner:
             self.warm = 0
             for opt in self.optimizers.values():
                 opt.zero_grad(set_to_none=True)
-            return self._run(batch.contiguous())
+            return self._run(like(batch, [p.contiguous() for p in parts(batch)]))
 
-    def _capture(self, batch: Tensor) -> None:
+    def _capture(self, batch: Batch) -> None:
         """Whole-network capture, as in the CUDA graphs notes of the torch docs."""
-        self.static_x = batch.clone()
+        self.static_batch = like(batch, [p.clone() for p in parts(batch)])
         for opt in self.optimizers.values():
             opt.zero_grad(set_to_none=True)  # backward allocates .grad in the pool
         graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(graph, stream=self.stream):
-            out = self._eager(self.static_x)
+            out = self._eager(self.static_batch)
         self.graph, self.static_out = graph, out
         self.captures += 1
         self.fingerprint = self._fingerprint()
@@ -163,14 +171,22 @@ class StepRunner:
                 f"(captured after {self.warm} eager warm-up steps)"
             )
 
-    def _format(self, batch: Tensor) -> Tensor:
-        if self.conv_nets and batch.ndim == 4:
-            return batch.contiguous(memory_format=torch.channels_last)
-        return batch
+    def _format(self, batch: Batch) -> Batch:
+        """4-d parts (images) in channels_last when the nets have convolutions."""
+        if not self.conv_nets:
+            return batch
+        formatted = [
+            p.contiguous(memory_format=torch.channels_last) if p.ndim == 4 else p
+            for p in parts(batch)
+        ]
+        return like(batch, formatted)
 
     @staticmethod
-    def _layout(batch: Tensor) -> tuple:
-        return batch.shape, batch.dtype, batch.device
+    def _layout(batch: Batch) -> tuple:
+        """What a graph bakes in of a batch: each part's shape, dtype and device."""
+        return isinstance(batch, Tensor), tuple(
+            (p.shape, p.dtype, p.device) for p in parts(batch)
+        )
 
     def _fingerprint(self) -> tuple:
         """What a graph bakes in: hyperparameters, optimiser state, train modes."""

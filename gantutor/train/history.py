@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import torch
+from torch import Tensor
+
 
 @dataclass
 class History:
@@ -47,3 +50,27 @@ class History:
             {k: list(v) for k, v in state["losses"].items()},
             [tuple(c) for c in state["clock"]],
         )
+
+
+def stack_losses(pending: list[dict[str, Tensor]]) -> dict[str, Tensor]:
+    """The losses of ``pending`` steps on the host, name -> (n,): one sync.
+
+    Every loss must be a 0-d tensor; a step that returns a per-sample loss, shape
+    (B,), is told so by name and shape (return ``loss.mean()``).
+    """
+    for losses in pending:
+        for name, value in losses.items():
+            if not isinstance(value, Tensor) or value.dim() != 0:
+                what = (
+                    f"shape {tuple(value.shape)}"
+                    if isinstance(value, Tensor)
+                    else type(value).__name__
+                )
+                raise ValueError(
+                    f"the step returned loss {name!r} as {what}; a loss must be a "
+                    f"0-d tensor: return its mean, e.g. {{{name!r}: loss.mean()}}"
+                )
+    return {
+        k: torch.stack([p[k].detach().float() for p in pending]).cpu()
+        for k in pending[0]
+    }  # name -> (n,)

@@ -2,7 +2,14 @@
 
 The loop knows nothing of GANs. It calls ``step(batch) -> {name: loss}`` once per
 iteration and takes care of device moves, the progress bar, the :class:`History`,
-callbacks, checkpoints, a guard against NaN/Inf losses and Ctrl-C.
+callbacks, checkpoints (:mod:`gantutor.train.checkpoint`), a guard against NaN/Inf
+losses and Ctrl-C.
+
+A batch is a tensor or a tuple of tensors (``(x, y)``, ``(a, b)``): the loop moves
+every part to the device and calls the step with the batch as it came. A step that
+consumes ``n`` real batches per call (WGAN's ``n_critic`` critic updates) says so
+with ``step.batches_per_step = n``, and the loop hands it the next ``n`` batches of
+the source concatenated (:func:`gantutor.data.draw`): ``n_critic`` is said once.
 
 It is built for the GPU: the step's losses stay on the device and are read back
 every ``log_every`` steps (one host synchronisation then, none inside a step) and
@@ -13,9 +20,8 @@ CUDA graph) are on unless told otherwise; chapters do not change.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -24,11 +30,11 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
+from gantutor.data.batches import Batch, draw, like, parts
 from gantutor.train import accel as acc
-from gantutor.train.cuda_graph import StepRunner
-from gantutor.train.history import History
-
-Step = Callable[[Tensor], dict[str, Tensor]]
+from gantutor.train import checkpoint as ckpt
+from gantutor.train.cuda_graph import Step, StepRunner
+from gantutor.train.history import History, stack_losses
 
 
 class NonFiniteLossError(RuntimeError):
@@ -45,7 +51,9 @@ class Trainer:
     """Run ``step`` over ``batches`` with history, callbacks and checkpoints.
 
     ``modules`` and ``optimizers`` are named so that checkpoints can save and
-    restore them; ``batches`` is an endless iterator (see :mod:`gantutor.data`).
+    restore them; ``batches`` is an endless iterator of batches, tensors or tuples
+    of tensors (see :mod:`gantutor.data`); ``step.batches_per_step`` of them, when
+    the step says so, go to one call, concatenated.
     A checkpoint is written every ``checkpoint_every`` steps when ``checkpoint``
     is a path, and only when the losses and weights are finite.
 
@@ -98,7 +106,8 @@ class Trainer:
         self.last_checkpoint_step: int | None = None
         for module in modules.values():
             module.to(self.device)
-        self._flags = {k: acc.flags_of(o) for k, o in optimizers.items()}
+        # each optimiser's own switches, saved in checkpoints (not the GPU path's)
+        self.optimizer_flags = {k: acc.flags_of(o) for k, o in optimizers.items()}
         self._runner: StepRunner | None = None
         self._prepare(self.accel.fused, capturable=False)
 
@@ -145,11 +154,11 @@ class Trainer:
         start = time.perf_counter() - (
             self.history.clock[-1][1] if self.history.clock else 0.0
         )
-        run = self._runner_for_step()
+        run, n = self._runner_for_step(), batches_per_step(self.step_fn)
         try:
             with acc.precision(self.accel):  # TF32, cuDNN autotuning
                 while self.step < total_steps:
-                    batch = next(self.batches).to(self.device, non_blocking=True)
+                    batch = self._to_device(draw(self.batches, n))  # n batches as one
                     pending.append(run(batch))
                     self.step += 1
                     if self.step % self.log_every == 0 or self.step == total_steps:
@@ -175,6 +184,11 @@ class Trainer:
             self.save()
         return self.history
 
+    def _to_device(self, batch: Batch) -> Batch:
+        """Every part of ``batch`` on the trainer's device (asynchronously)."""
+        moved = [part.to(self.device, non_blocking=True) for part in parts(batch)]
+        return like(batch, moved)
+
     def _read_back(
         self, pending: list[dict[str, Tensor]], seconds: float, strict: bool = True
     ) -> None:
@@ -182,10 +196,7 @@ class Trainer:
         if not pending:
             return
         first = self.step - len(pending) + 1
-        stacked = {
-            k: torch.stack([p[k].detach().float() for p in pending]).cpu()
-            for k in pending[0]
-        }  # name -> (n,)
+        stacked = stack_losses(pending)  # name -> (n,); refuses per-sample losses
         bad = {
             k: int((~v.isfinite()).nonzero()[0])
             for k, v in stacked.items()
@@ -225,70 +236,31 @@ class Trainer:
     def save(self, path: str | Path | None = None) -> Path:
         """Write a checkpoint (atomically); refuse to save non-finite weights."""
         path = Path(path or self.checkpoint or "checkpoint.pt")
-        if not all(
-            torch.isfinite(p).all()
-            for m in self.modules.values()
-            for p in m.parameters()
-        ):
+        if not ckpt.finite(self.modules):
             raise NonFiniteLossError(
                 self._stop_message(
                     f"Weights are not finite at step {self.step}; not saving them"
                 )
             )
-        state = {
-            "step": self.step,
-            "modules": {k: m.state_dict() for k, m in self.modules.items()},
-            "optimizers": {k: self._portable(k, o) for k, o in self.optimizers.items()},
-            "history": self.history.state_dict(),
-            "rng": {
-                "cpu": torch.get_rng_state(),
-                "cuda": torch.cuda.get_rng_state_all()
-                if torch.cuda.is_available()
-                else [],
-            },
-        }
-        if hasattr(self.batches, "state_dict"):
-            state["batches"] = self.batches.state_dict()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        torch.save(state, tmp)
-        os.replace(tmp, path)  # a Ctrl-C during the write leaves the old file intact
+        ckpt.write(ckpt.gather(self), path)
         if path == self.checkpoint:
             self.last_checkpoint_step = self.step
         return path
 
-    def _portable(self, name: str, opt: torch.optim.Optimizer) -> dict:
-        """The optimiser's state with its own switches, not the GPU path's."""
-        state = opt.state_dict()
-        for group, flags in zip(state["param_groups"], self._flags[name], strict=False):
-            group.update(flags)
-        return state
-
     def load(self, path: str | Path | None = None) -> None:
         """Restore models, optimizers, history, RNG and data order from a checkpoint."""
         path = Path(path or self.checkpoint or "checkpoint.pt")
-        if not path.exists():
-            raise FileNotFoundError(f"no checkpoint at {path}")
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        missing = set(self.modules) ^ set(state["modules"])
-        if missing:
-            raise ValueError(
-                f"checkpoint {path} holds modules {sorted(state['modules'])},"
-                f" but this trainer has {sorted(self.modules)}"
-            )
-        for k, module in self.modules.items():
-            module.load_state_dict(state["modules"][k])
-        for k, opt in self.optimizers.items():
-            opt.load_state_dict(state["optimizers"][k])
+        ckpt.restore(self, ckpt.read(path, self.modules))
         graphed = self._runner is not None and self._runner.use_graph
         self._prepare(self.accel.fused, graphed, quiet=True)  # the new state tensors
         if self._runner is not None:
             self._runner.reset()  # the graph held the old state tensors
-        self.history = History.from_state_dict(state["history"])
-        self.step = state["step"]
         self.last_checkpoint_step = self.step
-        torch.set_rng_state(state["rng"]["cpu"])
-        if state["rng"]["cuda"] and torch.cuda.is_available():
-            torch.cuda.set_rng_state_all(state["rng"]["cuda"])
-        if "batches" in state and hasattr(self.batches, "load_state_dict"):
-            self.batches.load_state_dict(state["batches"])
+
+
+def batches_per_step(step: Step) -> int:
+    """How many real batches ``step`` consumes per call: ``step.batches_per_step``."""
+    n = getattr(step, "batches_per_step", 1)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"step.batches_per_step must be an integer >= 1, got {n!r}")
+    return n

@@ -1,15 +1,17 @@
 """Labs: what the chapters measure, as pure computations (no drawing).
 
-``dirac`` (the Dirac-GAN's vector fields and Jacobians), ``divergences`` (1-D
-densities, the optimal discriminator, KL and JS), ``divergence_landscape``
-(divergences as a generator moves), ``weight_landscape`` (loss surfaces in
-parameter space), ``gradients`` (gradient norms over training), ``weights`` (a
-clipped critic's weights), ``defects`` (real data with a known defect, for the
-metrics), ``edits`` (digit edits of equal MSE), ``regression`` (the two-branch
-regression of *why MSE is not enough*).
+``conditional`` (class accuracy, intra-class diversity and FID, the Hungarian match
+of categories to classes, slant and stroke width), ``dirac`` (the Dirac-GAN's vector
+fields and Jacobians), ``divergences`` (1-D densities, the optimal discriminator, KL
+and JS), ``divergence_landscape`` (divergences as a generator moves),
+``weight_landscape`` (loss surfaces in parameter space), ``gradients`` (gradient
+norms over training), ``weights`` (a clipped critic's weights), ``defects`` (real
+data with a known defect, for the metrics), ``edits`` (digit edits of equal MSE),
+``regression`` (the two-branch regression of *why MSE is not enough*).
 """
 
 from gantutor.labs import (
+    conditional,
     defects,
     dirac,
     divergence_landscape,
@@ -22,6 +24,7 @@ from gantutor.labs import (
 )
 
 __all__ = [
+    "conditional",
     "defects",
     "dirac",
     "divergence_landscape",

@@ -1,12 +1,13 @@
 """Losses as pure functions with one sign convention: D returns realness logits.
 
 ``adversarial`` (GAN, LSGAN, WGAN), ``fdiv`` (the f-divergences of f-GAN),
-``energy`` (EBGAN, BEGAN), ``registry`` (:class:`GANLoss` and the losses by
+``energy`` (EBGAN, BEGAN), ``auxiliary`` (ACGAN's class term, InfoGAN's
+mutual information), ``registry`` (:class:`GANLoss` and the losses by
 name). Every loss is minimised: ``xxx_d(d_real, d_fake)`` for D, ``xxx_g(d_fake)``
 for G. Penalties are in :mod:`gantutor.penalties`.
 """
 
-from gantutor.losses import energy, fdiv
+from gantutor.losses import auxiliary, energy, fdiv
 from gantutor.losses.adversarial import (
     LSGAN_CODES,
     as_logits,
@@ -18,6 +19,12 @@ from gantutor.losses.adversarial import (
     nonsaturating_g,
     wasserstein_d,
     wasserstein_g,
+)
+from gantutor.losses.auxiliary import (
+    auxiliary_ce,
+    categorical_info,
+    gaussian_info,
+    info_bound,
 )
 from gantutor.losses.energy import (
     began_d,
@@ -40,9 +47,12 @@ __all__ = [
     "SURFACES",
     "GANLoss",
     "as_logits",
+    "auxiliary",
+    "auxiliary_ce",
     "began_d",
     "began_g",
     "began_loss",
+    "categorical_info",
     "convergence",
     "ebgan_d",
     "ebgan_g",
@@ -50,7 +60,9 @@ __all__ = [
     "fdiv",
     "gan_d",
     "gan_value",
+    "gaussian_info",
     "get",
+    "info_bound",
     "lsgan_d",
     "lsgan_g",
     "margin_hinge",

@@ -1,13 +1,21 @@
 """Models: parameterised generators, discriminators and classifiers.
 
 ``mlp`` (the MLP pair), ``dcgan`` (the DCGAN pair), ``autoencoder`` (EBGAN's and
-BEGAN's discriminator), ``classifier`` (the MNIST judge), ``gaussian`` (1-D
-models), ``layers`` (shared blocks and checks). Discriminators return realness
-logits, shape (B,).
+BEGAN's discriminator), ``classifier`` (the MNIST judge), ``gaussian`` (1-D models),
+``conditional`` (cGAN, projection and ACGAN networks), ``info`` (InfoGAN's Q head,
+IcGAN's encoders), ``layers`` (shared blocks and checks). Discriminators return
+realness logits, shape (B,).
 """
 
 from gantutor.models.autoencoder import AutoencoderDiscriminator
 from gantutor.models.classifier import Classifier
+from gantutor.models.conditional import (
+    AuxiliaryDiscriminator,
+    ConcatDiscriminator,
+    ConditionalGenerator,
+    LabelCode,
+    ProjectionDiscriminator,
+)
 from gantutor.models.dcgan import (
     IMG_SIZES,
     DCGANDiscriminator,
@@ -15,18 +23,27 @@ from gantutor.models.dcgan import (
     dcgan_init,
 )
 from gantutor.models.gaussian import GaussianGenerator, critic
+from gantutor.models.info import Encoder, InfoGANDiscriminator, QHead
 from gantutor.models.layers import count_parameters
 from gantutor.models.mlp import MLPDiscriminator, MLPGenerator
 
 __all__ = [
     "IMG_SIZES",
     "AutoencoderDiscriminator",
+    "AuxiliaryDiscriminator",
     "Classifier",
+    "ConcatDiscriminator",
+    "ConditionalGenerator",
     "DCGANDiscriminator",
     "DCGANGenerator",
+    "Encoder",
     "GaussianGenerator",
+    "InfoGANDiscriminator",
+    "LabelCode",
     "MLPDiscriminator",
     "MLPGenerator",
+    "ProjectionDiscriminator",
+    "QHead",
     "count_parameters",
     "critic",
     "dcgan_init",

@@ -1,7 +1,8 @@
 """Update steps for :class:`gantutor.train.Trainer`: one call, one training step.
 
 ``alternating`` (Algorithm 1 of the GAN paper, with penalties and clipping),
-``critic`` (WGAN's n_critic updates), ``began`` (BEGAN's balance). A step takes a
+``critic`` (WGAN's n_critic updates), ``began`` (BEGAN's balance),
+``conditional`` (cGAN, ACGAN and InfoGAN on labels or codes). A step takes a
 batch (a tensor, or a tuple it unpacks) and returns its losses as 0-d tensors; a
 step that consumes ``n`` real batches per call sets ``step.batches_per_step = n``.
 Chapters whose lesson is the step write their own and prove it equal to these.
@@ -9,13 +10,25 @@ Chapters whose lesson is the step write their own and prove it equal to these.
 
 from gantutor.steps.alternating import Penalty, alternating_step, frozen, gan_step
 from gantutor.steps.began import began_step
+from gantutor.steps.conditional import (
+    acgan_step,
+    conditional_step,
+    infogan_step,
+    join_codes,
+    sample_codes,
+)
 from gantutor.steps.critic import critic_step
 
 __all__ = [
     "Penalty",
+    "acgan_step",
     "alternating_step",
     "began_step",
+    "conditional_step",
     "critic_step",
     "frozen",
     "gan_step",
+    "infogan_step",
+    "join_codes",
+    "sample_codes",
 ]

@@ -9,7 +9,7 @@ from torch.testing import assert_close
 
 from gantutor.losses import auxiliary
 from gantutor.models import MLPGenerator, conditional, info
-from gantutor.steps import conditional as steps
+from gantutor import steps
 
 IMG = (1, 28, 28)
 

@@ -79,7 +79,7 @@ class InfoGANDiscriminator(nn.Module):
 
     The Q head costs one extra layer: in the paper Q and D share all
     convolutions (Chen et al. 2016, §5). Trained by
-    :func:`gantutor.steps.conditional.infogan_step` on *sampled* codes only.
+    :func:`gantutor.steps.info.infogan_step` on *sampled* codes only.
     """
 
     def __init__(

@@ -2,22 +2,18 @@
 
 ``alternating`` (Algorithm 1 of the GAN paper, with penalties and clipping),
 ``critic`` (WGAN's n_critic updates), ``began`` (BEGAN's balance),
-``conditional`` (cGAN, ACGAN and InfoGAN on labels or codes). A step takes a
-batch (a tensor, or a tuple it unpacks) and returns its losses as 0-d tensors; a
-step that consumes ``n`` real batches per call sets ``step.batches_per_step = n``.
-Chapters whose lesson is the step write their own and prove it equal to these.
+``conditional`` (cGAN and ACGAN on labels), ``info`` (InfoGAN on latent codes).
+A step takes a batch (a tensor, or a tuple it unpacks) and returns its losses as
+0-d tensors; a step that consumes ``n`` real batches per call sets
+``step.batches_per_step = n``. Chapters whose lesson is the step write their own
+and prove it equal to these.
 """
 
 from gantutor.steps.alternating import Penalty, alternating_step, frozen, gan_step
 from gantutor.steps.began import began_step
-from gantutor.steps.conditional import (
-    acgan_step,
-    conditional_step,
-    infogan_step,
-    join_codes,
-    sample_codes,
-)
+from gantutor.steps.conditional import acgan_step, conditional_step
 from gantutor.steps.critic import critic_step
+from gantutor.steps.info import infogan_step, join_codes, sample_codes
 
 __all__ = [
     "Penalty",

@@ -7,9 +7,9 @@ import pytest
 import torch
 from torch.testing import assert_close
 
+from gantutor import steps
 from gantutor.losses import auxiliary
 from gantutor.models import MLPGenerator, conditional, info
-from gantutor import steps
 
 IMG = (1, 28, 28)
 

@@ -1,6 +1,7 @@
 """Run a notebook's code cells in order in one IPython shell: no kernel, no Jupyter.
 
     GANTUTOR_PROFILE=gpu python benchmarks/run_notebook.py book/part1/gan.ipynb
+    GANTUTOR_PROFILE=cpu python benchmarks/run_notebook.py --all   # every chapter
 
 Cells run in the notebook's folder, as nbmake runs them, with matplotlib's Agg
 backend (figures are drawn, not shown; each cell's figures are closed after it).
@@ -8,6 +9,13 @@ The run stops at the first cell that raises (exit status 1). Every cell's wall
 time is printed, then a table of them. The Colab setup cell does nothing here
 (``google.colab`` is absent). Without IPython, ``%`` and ``!`` lines become
 ``pass`` and the cells run with ``exec``.
+
+Torch runs one thread unless ``OMP_NUM_THREADS`` says otherwise, as in the book
+build (``tools/dev``). Several notebooks (or ``--all``, the chapters of
+``_toc.yml``) each run in a fresh Python process, as each chapter gets a fresh
+kernel, and end with a table of every chapter's seconds against ``--budget``
+(default: 60 s in the smoke profile, else 180 s, the README's budgets). The exit
+status is 1 when a chapter failed or went over its budget.
 """
 
 from __future__ import annotations
@@ -17,10 +25,15 @@ import ast
 import io
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from contextlib import redirect_stderr
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUDGETS = {"smoke": 60.0}  # seconds a chapter; 180 in the cpu and gpu profiles
 
 
 def code_cells(path: Path) -> list[str]:
@@ -82,16 +95,22 @@ def make_runner():
     return run_ipython
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebook", type=Path)
-    parser.add_argument("--json", default=None, help="write the cell times here")
-    parser.add_argument(
-        "--show-stderr", action="store_true", help="keep progress bars (stderr)"
-    )
-    args = parser.parse_args()
-    path = args.notebook.resolve()
-    json_path = Path(args.json).resolve() if args.json else None
+def toc_notebooks(toc: Path = ROOT / "_toc.yml") -> list[Path]:
+    """The notebooks of the book's table of contents, in its order."""
+    from sphinx_external_toc.parsing import parse_toc_yaml  # Jupyter Book's reader
+
+    docs = (toc.parent / docname for docname in parse_toc_yaml(toc))
+    return [
+        doc.with_suffix(".ipynb") for doc in docs if doc.with_suffix(".ipynb").is_file()
+    ]
+
+
+def run_one(path: Path, show_stderr: bool) -> dict:
+    """Run one notebook here and print its cell times.
+
+    Returns ``{"notebook", "total", "cells"}``, or ``{"notebook", "failed"}`` (the
+    number of the cell that raised).
+    """
     os.environ.setdefault("MPLBACKEND", "Agg")
     import matplotlib.pyplot as plt
 
@@ -100,7 +119,11 @@ def main() -> int:
     sys.path.insert(0, str(path.parent))
     run = make_runner()
     profile = os.environ.get("GANTUTOR_PROFILE", "(unset)")
-    print(f"{path.name}: {len(cells)} code cells, GANTUTOR_PROFILE={profile}")
+    threads = os.environ["OMP_NUM_THREADS"]
+    print(
+        f"{path.name}: {len(cells)} code cells, GANTUTOR_PROFILE={profile}, "
+        f"OMP_NUM_THREADS={threads}"
+    )
     times: list[tuple[int, float, str]] = []
     started = time.perf_counter()
     for i, source in enumerate(cells, start=1):
@@ -109,7 +132,7 @@ def main() -> int:
         t0 = time.perf_counter()
         errors = io.StringIO()
         try:
-            if args.show_stderr:
+            if show_stderr:
                 run(source)
             else:
                 with redirect_stderr(errors):
@@ -122,7 +145,7 @@ def main() -> int:
                 f"({time.perf_counter() - started:.1f} s in all): "
                 f"{type(error).__name__}: {error}"
             )
-            return 1
+            return {"notebook": str(path), "failed": i}
         finally:
             plt.close("all")
         times.append((i, time.perf_counter() - t0, first))
@@ -132,10 +155,92 @@ def main() -> int:
     print(f"{'cell':>4} {'seconds':>8}  first line")
     for i, seconds, first in sorted(times, key=lambda t: -t[1])[:10]:
         print(f"{i:4d} {seconds:8.2f}  {first}")
+    return {"notebook": str(path), "total": total, "cells": times}
+
+
+def run_each(paths: list[Path], show_stderr: bool) -> list[dict]:
+    """Run every notebook in a fresh process; their results, in order."""
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, path in enumerate(paths):
+            out = Path(tmp) / f"{n}.json"
+            print(f"\n=== {_shown(str(path))}", flush=True)
+            command = [sys.executable, __file__, str(path), "--json", str(out)]
+            command += ["--budget", "inf"] + ["--show-stderr"] * show_stderr
+            subprocess.run(command, check=False)  # its result is in the json file
+            result = json.loads(out.read_text()) if out.is_file() else {}
+            results.append({"notebook": str(path), **result})
+    return results
+
+
+def budget_table(results: list[dict], budget: float) -> tuple[str, bool]:
+    """A table of each notebook's seconds against the budget; True when all passed."""
+    width = max(len(_shown(r["notebook"])) for r in results)
+    lines = [f"{'chapter':<{width}} {'seconds':>8}  budget {budget:g} s"]
+    passed = True
+    for r in results:
+        if "total" in r:
+            verdict = "ok" if r["total"] <= budget else "OVER"
+            seconds = f"{r['total']:8.1f}"
+        else:
+            verdict = f"FAILED at cell {r['failed']}" if "failed" in r else "FAILED"
+            seconds = f"{'-':>8}"
+        passed &= verdict == "ok"
+        lines.append(f"{_shown(r['notebook']):<{width}} {seconds}  {verdict}")
+    total = sum(r.get("total", 0.0) for r in results)
+    lines.append(f"{'all':<{width}} {total:8.1f}")
+    return "\n".join(lines), passed
+
+
+def _shown(notebook: str) -> str:
+    path = Path(notebook).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", type=Path, nargs="*")
+    parser.add_argument(
+        "--all", action="store_true", help="every notebook of _toc.yml, in order"
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="seconds a chapter may take (default: 60 in smoke, else 180)",
+    )
+    parser.add_argument("--json", default=None, help="write the times here")
+    parser.add_argument(
+        "--show-stderr", action="store_true", help="keep progress bars (stderr)"
+    )
+    args = parser.parse_args()
+    paths = [p.resolve() for p in args.notebooks]
+    if args.all:
+        paths += toc_notebooks()
+    if not paths:
+        parser.error("name one or more notebooks, or --all")
+    json_path = Path(args.json).resolve() if args.json else None
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the book build runs them
+    profile = os.environ.get("GANTUTOR_PROFILE", "").strip().lower()
+    budget = args.budget if args.budget is not None else BUDGETS.get(profile, 180.0)
+    if len(paths) == 1 and not args.all:
+        result = run_one(paths[0], args.show_stderr)
+        if json_path:
+            json_path.write_text(json.dumps(result))
+        if "failed" in result:
+            return 1
+        if result["total"] > budget:
+            print(f"OVER the budget of {budget:g} s")
+            return 1
+        return 0
+    results = run_each(paths, args.show_stderr)
+    table, passed = budget_table(results, budget)
+    threads = os.environ["OMP_NUM_THREADS"]
+    print(f"\nGANTUTOR_PROFILE={profile or '(unset)'}, OMP_NUM_THREADS={threads}")
+    print(table)
     if json_path:
-        with open(json_path, "w") as f:
-            json.dump({"notebook": str(path), "total": total, "cells": times}, f)
-    return 0
+        json_path.write_text(json.dumps({"budget": budget, "rows": results}))
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

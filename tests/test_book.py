@@ -1,7 +1,10 @@
 """The built book, as a reader's browser shows it.
 
-The book is built once per module with the smoke profile into ``_build/smoke``, served
-on 127.0.0.1 and every page of the table of contents is loaded in headless Chromium.
+The book is built once per module with the smoke profile into ``_build/smoke``, every
+chapter executed (its jupyter-cache emptied first; one torch thread per kernel): this is
+where the tests run the notebooks, so a failing cell fails ``test_book_builds`` with the
+chapter's name and traceback. It is served on 127.0.0.1 and every page of the table of
+contents is loaded in headless Chromium.
 The DOM after JavaScript must hold the page's figures, no Python traceback, formulas
 typeset by MathJax, rendered widgets where the page has widget state, and the Colab
 launch link on notebook pages; every file the page asks the server for must exist.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build" / "smoke"
 HTML = BUILD / "_build" / "html"
+CACHE = BUILD / "_build" / ".jupyter_cache"  # with tools/dev's stamp inside
 SCREENSHOTS = BUILD / "screenshots"
 
 # Figures (<img> in cell outputs) a page must show; notebooks not listed need one,
@@ -53,6 +58,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ERROR_CLASSES = {"traceback", "output_error", "ansi-error"}
 TRACEBACK = "Traceback (most recent call last)"
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_ERROR = "An error occurred while executing the following cell"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -244,6 +251,38 @@ def test_toc_pages_lists_root_and_chapters():
     assert pages[-1] == "book/references"
 
 
+def execution_failures(html: Path, lines: int = 60) -> str:
+    """Each chapter that failed to execute, with the end of its traceback.
+
+    myst-nb writes a failing notebook's traceback to ``reports/<page>.err.log``: the
+    executor's own frames, then the cell and the chapter's error, which are kept.
+    """
+    parts = []
+    for report in sorted((html / "reports").rglob("*.err.log")):
+        page = report.relative_to(html / "reports").as_posix().removesuffix(".err.log")
+        text = ANSI.sub("", report.read_text(encoding="utf-8", errors="replace"))
+        cell = text.find(CELL_ERROR)
+        text = text[cell:] if cell >= 0 else text
+        tail = "\n".join(text.rstrip().splitlines()[-lines:])
+        parts.append(f"=== {page}.ipynb failed ({report}):\n{tail}")
+    return "\n\n".join(parts)
+
+
+def test_execution_failures_names_the_chapter_and_shows_the_error(tmp_path):
+    report = tmp_path / "reports" / "book" / "part1" / "gan.err.log"
+    report.parent.mkdir(parents=True)
+    report.write_text(
+        'Traceback (most recent call last):\n  File "nbclient/client.py"\n'
+        f"CellExecutionError: {CELL_ERROR}:\nx = 1\n"
+        "\x1b[0;31mAssertionError\x1b[0m: modes 3 < 8\n"
+    )
+    text = execution_failures(tmp_path)
+    assert text.startswith("=== book/part1/gan.ipynb failed")
+    assert "nbclient" not in text
+    assert text.endswith(f"{CELL_ERROR}:\nx = 1\nAssertionError: modes 3 < 8")
+    assert execution_failures(tmp_path / "clean") == ""
+
+
 def find_chromium() -> str | None:
     names = [os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser"]
     return next(
@@ -265,9 +304,14 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def built_book(pytestconfig: pytest.Config) -> Path:
-    """Build the whole book with the smoke profile, every chapter executed."""
-    env = {**os.environ, "GANTUTOR_PROFILE": "smoke"}
+def built_book(pytestconfig: pytest.Config) -> tuple[Path, str]:
+    """Build the whole book with the smoke profile, every chapter executed.
+
+    Returns the HTML folder and what went wrong ("" when the build passed), so that
+    ``test_book_builds`` reports a failure once, in full.
+    """
+    # One torch thread, as tools/dev sets it; see _config.yml's execute section.
+    env = {**os.environ, "GANTUTOR_PROFILE": "smoke", "OMP_NUM_THREADS": "1"}
     env.pop("MPLBACKEND", None)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     command = [
@@ -281,7 +325,8 @@ def built_book(pytestconfig: pytest.Config) -> Path:
         "--path-output",
         str(BUILD.relative_to(ROOT)),
     ]
-    shutil.rmtree(HTML, ignore_errors=True)  # no page left over from an older build
+    shutil.rmtree(HTML, ignore_errors=True)  # no page or report left from before
+    shutil.rmtree(CACHE, ignore_errors=True)  # execute every chapter, whatever changed
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     BUILD.mkdir(parents=True, exist_ok=True)
     log = BUILD / "build.log"
@@ -296,18 +341,30 @@ def built_book(pytestconfig: pytest.Config) -> Path:
             check=False,
         )
     seconds = time.perf_counter() - start
-    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    plugins = pytestconfig.pluginmanager
+    reporter = plugins.get_plugin("terminalreporter")
+    capture = plugins.get_plugin("capturemanager")
     message = f"book built (smoke profile) in {seconds:.1f} s; log: {log}"
-    if reporter is not None:
-        reporter.write_line(f"\n{message}")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():  # else it is captured, unseen
+            reporter.write_line(f"\n{message}")
     else:
         print(message)
-    tail = "\n".join(log.read_text().splitlines()[-40:])
-    assert result.returncode == 0, (
+    if result.returncode == 0:
+        return HTML, ""
+    build_log = log.read_text(errors="replace").splitlines()
+    warnings = [
+        ANSI.sub("", line)
+        for line in build_log
+        if "WARNING:" in line or "ERROR:" in line  # Sphinx's, not a kernel's
+    ]
+    return HTML, (
         f"jupyter-book build failed (exit {result.returncode}) after {seconds:.0f} s; "
-        f"execution reports in {HTML / 'reports'}\n{tail}"
+        f"log: {log}\n"
+        + (execution_failures(HTML) or "no chapter failed to execute")
+        + "\n\n=== warnings and errors (-W makes each fatal):\n"
+        + "\n".join(warnings[-40:] or build_log[-40:])
     )
-    return HTML
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -324,9 +381,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(built_book: Path):
+def site(built_book: tuple[Path, str]):
     """Serve the built HTML on a free port of 127.0.0.1; yield its base URL."""
-    handler = functools.partial(_Handler, directory=str(built_book))
+    html, failure = built_book
+    if failure:
+        pytest.fail("the book did not build: see test_book_builds", pytrace=False)
+    handler = functools.partial(_Handler, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -352,9 +412,12 @@ def run_chromium(exe: str, url: str, *args: str) -> str:
 
 
 @pytest.mark.book
-def test_book_builds(built_book: Path):
+def test_book_builds(built_book: tuple[Path, str]):
+    html, failure = built_book
+    if failure:
+        pytest.fail(failure, pytrace=False)
     for page in toc_pages():
-        assert (built_book / f"{page}.html").is_file(), f"{page}.html was not built"
+        assert (html / f"{page}.html").is_file(), f"{page}.html was not built"
 
 
 @pytest.mark.book

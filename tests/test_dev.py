@@ -85,7 +85,7 @@ def test_run_notebook_tables_each_chapter_against_the_budget(tmp_path):
     )  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr
     rows = done.stdout[done.stdout.index("chapter ") :].splitlines()
-    verdicts = {row.split()[0]: " ".join(row.split()[2:]) for row in rows[1:-1]}
+    verdicts = {row.split()[0]: " ".join(row.split()[3:]) for row in rows[1:-1]}
     assert verdicts == {
         f"{tmp_path}/quick.ipynb": "ok",
         f"{tmp_path}/slow.ipynb": "OVER",

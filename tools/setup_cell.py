@@ -6,7 +6,9 @@ the packages Colab lacks come from ``pyproject.toml``, so neither can drift.
     python tools/setup_cell.py --write [NOTEBOOK ...]   # rewrite the setup cells
     python tools/setup_cell.py --check [NOTEBOOK ...]   # exit 1 if any differs
 
-Without notebook arguments both act on every ``.ipynb`` under ``book/``.
+Without notebook arguments both act on every ``.ipynb`` under ``book/`` and
+``assignments/source/`` (regenerate the releases after a change: ``python
+tools/assignments.py release``).
 """
 
 from __future__ import annotations
@@ -111,7 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
 
-    notebooks = args.notebooks or sorted((ROOT / "book").rglob("*.ipynb"))
+    notebooks = args.notebooks or sorted(
+        path
+        for folder in ("book", "assignments/source")
+        for path in (ROOT / folder).rglob("*.ipynb")
+    )
     notebooks = [nb for nb in notebooks if ".ipynb_checkpoints" not in nb.parts]
     source = setup_cell_source()
     if args.write:

@@ -135,3 +135,76 @@ def test_conditional_accuracy_with_the_mnist_classifier():
     assert x.shape == (20, 1, 28, 28) and y.tolist() == [
         k for k in range(10) for _ in (0, 1)
     ]
+
+
+class StyleG(nn.Module):
+    """x = z[0] + k everywhere: the noise sets an offset, the class another."""
+
+    latent_dim = 2
+
+    def forward(self, z, y):
+        return (z[:, :1] + y[:, None].float()).view(-1, 1, 1, 1).expand(-1, 1, 2, 2)
+
+
+def test_class_grid_uses_the_same_noise_in_every_row():
+    z = torch.tensor([[0.5, 9.0], [-1.0, 9.0], [2.0, 9.0]])
+    grid = lab.class_grid(StyleG(), z, 4)
+    assert grid.shape == (4, 3, 1, 2, 2)
+    expected = z[None, :, 0] + torch.arange(4.0)[:, None]  # (class, noise)
+    assert_close(grid[:, :, 0, 0, 0], expected)
+
+
+def test_noise_share_is_one_when_z_sets_the_measure_and_zero_when_it_cancels():
+    a = torch.tensor([0.0, 1.0, 3.0])  # what each noise vector does
+    b = torch.tensor([[10.0], [-2.0]])  # class means
+    assert lab.noise_share(a + b) == pytest.approx(1.0)
+    assert lab.noise_share(torch.stack([a, -a])) == pytest.approx(0.0)
+    # rows a + e and a − e, e of zero mean: the shared part r = a − mean(a) and
+    # the class-specific part ±e hold Σ r² and Σ e² of the variation; equal here
+    r, e = a - a.mean(), torch.tensor([2.0, -3.0, 1.0])
+    e = e / e.norm() * r.norm()
+    assert lab.noise_share(torch.stack([a + e, a - e])) == pytest.approx(0.5)
+    assert math.isnan(lab.noise_share(b.expand(2, 3)))  # no variation within a class
+    with pytest.raises(ValueError, match=r"\(n_classes, n_z\)"):
+        lab.noise_share(torch.zeros(1, 5))
+
+
+class LabelD(nn.Module):
+    """D(x, y) = x · w_y: a linear 'discriminator' whose best label is known."""
+
+    n_classes = 3
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]))
+
+    def forward(self, x, y):
+        return (x * self.w[y]).sum(dim=1)
+
+
+def test_pair_logits_are_d_of_every_image_with_every_label():
+    x = torch.tensor([[2.0, 1.0], [0.0, 3.0], [-1.0, -2.0], [1.0, 0.0]])
+    logits = lab.pair_logits(LabelD(), x, 3, batch_size=3)
+    expected = torch.tensor(
+        [[2.0, 1.0, -3.0], [0.0, 3.0, -3.0], [-1.0, -2.0, 3.0], [1.0, 0.0, -1.0]]
+    )
+    assert_close(logits, expected)
+
+
+@pytest.mark.filterwarnings("ignore:.*samples")  # 3 samples a class, 64 features
+def test_per_class_scores_gathers_the_per_class_numbers():
+    test = data.mnist("test")
+    f_real = metrics.features(test.x, "mnist-cnn", "[-1,1]", progress=False)
+    logits = metrics.extractor("mnist-cnn").logits(f_real)
+    right = logits.argmax(1) == test.y
+    bank = torch.stack([test.x[right & (test.y == k)][0] for k in range(10)])
+    scores = lab.per_class_scores(LookupG(bank, 1), f_real, test.y, 3)
+    assert set(scores) == {"accuracy", "entropy", "diversity", "fid"}
+    assert_close(scores["accuracy"], torch.zeros(10, dtype=torch.float64))
+    assert_close(scores["diversity"], torch.zeros(10, dtype=torch.float64))
+    shifted = torch.stack(  # the judge's logits of the digit each class shows
+        [logits[right & (test.y == (k + 1) % 10)][0] for k in range(10)]
+    )
+    expected = lab.prediction_entropy(shifted, torch.arange(10), 10)
+    assert_close(scores["entropy"], expected, rtol=1e-4, atol=1e-5)
+    assert bool((scores["fid"] > 0).all())

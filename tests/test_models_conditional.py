@@ -164,3 +164,18 @@ def test_constructor_arguments_are_validated():
         conditional.AuxiliaryDiscriminator(IMG, 0)
     with pytest.raises(ValueError, match=r"expects inputs of shape \(B, 1, 28, 28\)"):
         conditional.AuxiliaryDiscriminator(IMG, 10)(torch.randn(2, 3, 28, 28))
+
+
+def test_with_labels_is_g_with_fixed_labels():
+    G = conditional.ConditionalGenerator(4, 10, IMG, hidden=16)
+    y = torch.tensor([3, 3, 7])
+    G_y = conditional.WithLabels(G, y)
+    z = torch.randn(3, 4)
+    assert G_y.latent_dim == 4
+    assert_close(G_y(z), G(z, y))
+    y[0] = 9  # the wrapper keeps its own copy
+    assert_close(G_y(z), G(z, torch.tensor([3, 3, 7])))
+    with pytest.raises(ValueError, match="holds 3 labels; got 2"):
+        G_y(z[:2])
+    with pytest.raises(ValueError, match=r"in \[0, 9\]"):
+        conditional.WithLabels(G, torch.tensor([10]))

@@ -1,6 +1,8 @@
 """What the chapters on conditioning measure: does G draw the class it was asked for,
 how varied are the samples within a class, do InfoGAN's categories find the digits,
-and what style (slant, stroke width) does an image carry.
+and what style (slant, stroke width) does an image carry, and how much of it the noise
+sets (:func:`class_grid`, :func:`noise_share`); :func:`pair_logits` reads a
+conditional D as a classifier; :func:`per_class_scores` gathers the per-class numbers.
 
 Per-class numbers are tensors (n_classes,), NaN for a class with no sample. The
 judge is a classifier's logits, e.g. the shipped ``mnist-cnn``
@@ -52,6 +54,96 @@ def generate_per_class(
             z = torch.randn(len(y_b), G.latent_dim, device=device, generator=gen)
             x.append(G(z, y_b.to(device)).cpu())
     return torch.cat(x), y
+
+
+def class_grid(G: nn.Module, z: Tensor, n_classes: int) -> Tensor:
+    """G(z_j, k) for every class k and noise row z_j: (n_classes, len(z), *x_shape).
+
+    The same noise in every row, on the CPU, without gradients: a column shows
+    what z does across classes (its style), a row what the label does.
+    """
+    with torch.no_grad():
+        rows = [
+            G(z, torch.full((len(z),), k, dtype=torch.long, device=z.device)).cpu()
+            for k in range(n_classes)
+        ]
+    return torch.stack(rows)  # (n_classes, n_z, ...)
+
+
+def noise_share(values: Tensor) -> float:
+    """The share of a style measure's within-class variation that the noise explains.
+
+    ``values`` (n_classes, n_z): a measure (slant, stroke width) of G(z_j, k).
+    With r_kj = values_kj − mean_j values_kj (class means removed) and
+    m_j = mean_k r_kj (what noise j does in every class),
+
+        share = n_classes · Σ_j m_j² / Σ_kj r_kj²  ∈ [0, 1]:
+
+    1 when z alone sets the measure (the same offset in every class), about
+    1 / n_classes when each class uses z its own way, 0 when the offsets cancel.
+    NaN when no value varies within a class.
+    """
+    if values.dim() != 2 or min(values.shape) < 2:
+        raise ValueError(
+            f"values must be (n_classes, n_z), both at least 2; got {values.shape}"
+        )
+    r = values.double() - values.double().mean(dim=1, keepdim=True)  # (K, N)
+    total = r.square().sum()
+    return float(len(r) * r.mean(dim=0).square().sum() / total)
+
+
+def pair_logits(
+    D: nn.Module, x: Tensor, n_classes: int, batch_size: int = 500
+) -> Tensor:
+    """D(x_i, k) for every image and every class: (N, n_classes), on the CPU.
+
+    How much the label moves a conditional D's verdict: D(x, y) − D(x, k ≠ y)
+    on real digits x of class y (chapter *cGAN*). Not a classifier's logits:
+    the optimal D's are log p(x, k) / q(x, k), which depend on the generator.
+    Images go to D's device in batches, without gradients.
+    """
+    device = next(D.parameters()).device
+    out = []
+    with torch.no_grad():
+        for x_b in x.split(batch_size):
+            x_b = x_b.to(device)
+            columns = [
+                D(x_b, torch.full((len(x_b),), k, dtype=torch.long, device=device))
+                for k in range(n_classes)
+            ]
+            out.append(torch.stack(columns, dim=1).float().cpu())  # (b, n_classes)
+    return torch.cat(out)
+
+
+def per_class_scores(
+    G: nn.Module,
+    f_real: Tensor,
+    y_real: Tensor,
+    n_per_class: int,
+    n_classes: int = 10,
+    extractor: str | metrics.Extractor = "mnist-cnn",
+    seed: int = 0,
+) -> dict[str, Tensor]:
+    """The per-class numbers of a conditional G, each (n_classes,), in one pass.
+
+    ``n_per_class`` samples of each class (:func:`generate_per_class`, images in
+    [-1, 1]) through ``extractor``: ``accuracy`` (:func:`class_accuracy`),
+    ``entropy`` (:func:`prediction_entropy`), ``diversity``
+    (:func:`intra_class_diversity`) and ``fid`` (:func:`intra_class_fid`
+    against the real features ``f_real`` with labels ``y_real``).
+    """
+    device = next(iter(G.parameters()), torch.empty(0)).device
+    x, y = generate_per_class(G, n_per_class, n_classes, device=device, seed=seed)
+    ex = metrics.extractor(extractor, device)
+    f = metrics.features(x, ex, "[-1,1]", device=device, progress=False)  # (N, d)
+    with torch.no_grad():
+        logits = ex.logits(f.to(device)).float().cpu()  # (N, n_classes)
+    return {
+        "accuracy": class_accuracy(logits, y, n_classes),
+        "entropy": prediction_entropy(logits, y, n_classes),
+        "diversity": intra_class_diversity(f, y, n_classes),
+        "fid": intra_class_fid(f_real, y_real, f, y, n_classes),
+    }
 
 
 def class_accuracy(logits: Tensor, y: Tensor, n_classes: int) -> Tensor:

@@ -13,6 +13,7 @@ probabilities (softmax then cross-entropy applies the softmax twice).
   (Miyato & Koyama 2018, arXiv:1802.05637).
 - :class:`AuxiliaryDiscriminator`: x -> (realness logit, class logits), ACGAN's D
   (Odena, Olah & Shlens 2017, arXiv:1610.09585).
+- :class:`WithLabels`: G(z) = G(z, y) for fixed labels, where code calls G(z).
 
 ``body="mlp"`` works for any data shape; ``body="dcgan"`` for (C, S, S) images
 with S in 28, 32, 64 (the layers of :mod:`gantutor.models.dcgan`).
@@ -287,3 +288,25 @@ class AuxiliaryDiscriminator(nn.Module):
         check_input(x, self.in_shape, type(self).__name__)
         h = self.phi(x)  # (B, dim)
         return self.adv(h).squeeze(1), self.cls(h)  # (B,), (B, n_classes)
+
+
+class WithLabels(nn.Module):
+    """G(z) = G_cond(z, y) for fixed labels y: a conditional G as an unconditional one.
+
+    For code that calls ``G(z)``: :class:`gantutor.train.callbacks.ImageSnapshots`
+    and :func:`gantutor.metrics.features_of_generator`. ``y`` (B,) is kept on
+    G's device; z must have B rows. ``latent_dim`` is G's.
+    """
+
+    def __init__(self, G: nn.Module, y: Tensor):
+        super().__init__()
+        check_labels(y, G.n_classes, len(y), type(self).__name__)
+        self.G, self.latent_dim = G, G.latent_dim
+        self.register_buffer("y", y.clone(), persistent=False)
+
+    def forward(self, z: Tensor) -> Tensor:
+        if len(z) != len(self.y):
+            raise ValueError(
+                f"WithLabels holds {len(self.y)} labels; got {len(z)} noise vectors"
+            )
+        return self.G(z, self.y.to(z.device))  # (B, *out_shape)

@@ -118,3 +118,25 @@ def test_minimising_the_terms_moves_q_towards_the_code():
     mean = torch.zeros(2, 1, requires_grad=True)
     auxiliary.gaussian_info(mean, torch.tensor([[1.0], [-1.0]])).backward()
     assert_close(mean.grad, torch.tensor([[-0.5], [0.5]]))  # (μ − c) / B
+
+
+def test_bound_with_the_exact_posterior_is_the_mutual_information():
+    # a binary symmetric channel: x = c with probability 3/4, else the other code;
+    # its 8 equally likely (c, x) cases enumerated exactly
+    c = torch.tensor([0, 0, 0, 0, 1, 1, 1, 1])
+    x = torch.tensor([0, 0, 0, 1, 1, 1, 1, 0])
+    posterior = torch.tensor([[0.75, 0.25], [0.25, 0.75]])  # P(c | x), row x
+    logits = posterior[x].log()  # log-probabilities are logits
+    h_flip = -(0.75 * math.log(0.75) + 0.25 * math.log(0.25))
+    mutual_information = math.log(2) - h_flip  # I = H(c) − H(c | x)
+    assert_close(
+        auxiliary.info_bound(logits, c),
+        torch.tensor(mutual_information),
+    )
+    # any other Q gives less: the gap is E_x KL(P(c | x) ‖ Q(c | x)) ≥ 0
+    for q in ([[0.9, 0.1], [0.1, 0.9]], [[0.6, 0.4], [0.4, 0.6]], [[0.5, 0.5]] * 2):
+        worse = auxiliary.info_bound(torch.tensor(q)[x].log(), c)
+        q_x = torch.tensor(q)[x]  # (8, 2)
+        gap = (posterior[x] * (posterior[x] / q_x).log()).sum(1).mean()
+        assert_close(worse, torch.tensor(mutual_information) - gap)
+        assert worse < mutual_information

@@ -1,11 +1,14 @@
-"""InfoGAN's update: latent codes instead of labels (Chen et al. 2016).
+"""Updates that read G's inputs back from images: InfoGAN's Q, IcGAN's encoders.
 
-arXiv:1606.03657.
+InfoGAN (Chen et al. 2016, arXiv:1606.03657, chapter *InfoGAN*): G's input is
+[z, c] with a categorical code and continuous codes sampled from their priors;
+the Q head, sharing D's body, reads the codes back from G(z, c), and the
+variational bound on the mutual information I(c; G(z, c)) trains G and Q
+(:mod:`gantutor.losses.auxiliary`). No labels are used.
 
-G's input is [z, c] with a categorical code and continuous codes sampled from
-their priors; the Q head, sharing D's body, reads the codes back from G(z, c),
-and the variational bound on the mutual information I(c; G(z, c)) trains G and Q
-(:mod:`gantutor.losses.auxiliary`). No labels are used. Chapter *InfoGAN*.
+IcGAN (Perarnau et al. 2016, arXiv:1611.06355, chapter *IcGAN*): after a
+conditional G is trained, encoders learn to invert it, E_z on G's own samples
+(:func:`icgan_encoder_step`), E_y on labelled real images.
 """
 
 from __future__ import annotations

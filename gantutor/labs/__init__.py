@@ -6,7 +6,8 @@ fields and Jacobians), ``divergences`` (1-D densities, the optimal discriminator
 and JS), ``divergence_landscape`` (divergences as a generator moves),
 ``weight_landscape`` (loss surfaces in parameter space), ``gradients`` (gradient
 norms over training), ``weights`` (a clipped critic's weights), ``defects`` (real
-data with a known defect, for the metrics), ``edits`` (digit edits of equal MSE),
+data with a known defect, for the metrics), ``editing`` (IcGAN's
+edits of real digits: success, style kept), ``edits`` (digit edits of equal MSE),
 ``regression`` (the two-branch regression of *why MSE is not enough*).
 """
 
@@ -16,6 +17,7 @@ from gantutor.labs import (
     dirac,
     divergence_landscape,
     divergences,
+    editing,
     edits,
     gradients,
     regression,
@@ -29,6 +31,7 @@ __all__ = [
     "dirac",
     "divergence_landscape",
     "divergences",
+    "editing",
     "edits",
     "gradients",
     "regression",

@@ -15,6 +15,7 @@ from gantutor.models.conditional import (
     ConditionalGenerator,
     LabelCode,
     ProjectionDiscriminator,
+    WithLabels,
 )
 from gantutor.models.dcgan import (
     IMG_SIZES,
@@ -44,6 +45,7 @@ __all__ = [
     "MLPGenerator",
     "ProjectionDiscriminator",
     "QHead",
+    "WithLabels",
     "count_parameters",
     "critic",
     "dcgan_init",

@@ -2,7 +2,8 @@
 
 ``alternating`` (Algorithm 1 of the GAN paper, with penalties and clipping),
 ``critic`` (WGAN's n_critic updates), ``began`` (BEGAN's balance),
-``conditional`` (cGAN and ACGAN on labels), ``info`` (InfoGAN on latent codes).
+``conditional`` (cGAN and ACGAN on labels), ``info`` (InfoGAN on latent codes),
+``inversion`` (IcGAN's encoders of a trained G).
 A step takes a batch (a tensor, or a tuple it unpacks) and returns its losses as
 0-d tensors; a step that consumes ``n`` real batches per call sets
 ``step.batches_per_step = n``. Chapters whose lesson is the step write their own
@@ -14,6 +15,7 @@ from gantutor.steps.began import began_step
 from gantutor.steps.conditional import acgan_step, conditional_step
 from gantutor.steps.critic import critic_step
 from gantutor.steps.info import infogan_step, join_codes, sample_codes
+from gantutor.steps.inversion import icgan_encoder_step
 
 __all__ = [
     "Penalty",
@@ -24,6 +26,7 @@ __all__ = [
     "critic_step",
     "frozen",
     "gan_step",
+    "icgan_encoder_step",
     "infogan_step",
     "join_codes",
     "sample_codes",

@@ -7,13 +7,17 @@ when a control moves. What they draw is computed beforehand by the chapter, with
 :mod:`gantutor.labs`, :mod:`gantutor.metrics` or a training run. One module per
 topic: ``training`` (snapshots of a run, the MSE explorer), ``runs`` (runs side
 by side), ``dirac``, ``divergence_landscape``, ``weight_landscape``,
-``gradients``, ``weights``, ``metrics``.
+``gradients``, ``weights``, ``metrics``, ``conditional`` (classes over fixed
+noise), ``editing`` (IcGAN's edits), ``info`` (InfoGAN's traversals).
 """
 
 from gantutor.widgets.base import Explorer
+from gantutor.widgets.conditional import ClassGridExplorer
 from gantutor.widgets.dirac import DiracExplorer
 from gantutor.widgets.divergence_landscape import DivergenceLandscape, FGANFits
+from gantutor.widgets.editing import EditExplorer
 from gantutor.widgets.gradients import NormExplorer
+from gantutor.widgets.info import TraversalExplorer
 from gantutor.widgets.metrics import (
     InceptionScoreExplorer,
     ModeDroppingExplorer,
@@ -26,8 +30,10 @@ from gantutor.widgets.weights import WeightHistograms
 
 __all__ = [
     "BEGANRunsExplorer",
+    "ClassGridExplorer",
     "DiracExplorer",
     "DivergenceLandscape",
+    "EditExplorer",
     "Explorer",
     "FGANFits",
     "InceptionScoreExplorer",
@@ -39,5 +45,6 @@ __all__ = [
     "SampleSizeExplorer",
     "SnapshotSlider",
     "TrainingExplorer",
+    "TraversalExplorer",
     "WeightHistograms",
 ]

@@ -171,10 +171,24 @@ def test_notebook_starts_with_the_setup_cell(path: Path):
 def test_setup_cell_uses_the_configured_url_and_pins():
     source = setup_cell.setup_cell_source()
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    assert f'"gantutor @ git+{config["repository"]["url"]}"' in source
+    repo = config["repository"]
+    assert f'"gantutor @ git+{repo["url"]}@{repo["branch"]}"' in source
     for dep in PYPROJECT["project"]["dependencies"]:
         if dep.startswith(("pytorch-fid", "mlxtend")):
             assert dep in source
+
+
+def test_setup_cell_installs_the_configured_branch(tmp_path: Path):
+    # a fork that builds from its own branch must install that branch's package
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["repository"]["branch"] = "my-fork-branch"
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        (ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    source = setup_cell.setup_cell_source(tmp_path / "_config.yml")
+    assert f'git+{config["repository"]["url"]}@my-fork-branch"' in source
+    assert source != setup_cell.setup_cell_source()
 
 
 def test_setup_cell_check_fails_then_write_fixes(tmp_path: Path):

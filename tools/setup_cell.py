@@ -35,7 +35,7 @@ import sys
 
 if "google.colab" in sys.modules:
     %pip install -q --no-deps \\
-        "gantutor @ git+{{url}}" \\
+        "gantutor @ git+{{url}}@{{branch}}" \\
         {{pins}}
     from google.colab import output
 
@@ -46,6 +46,13 @@ def repository_url(config_path: Path | str = CONFIG) -> str:
     """Return ``repository.url`` from a Jupyter Book ``_config.yml``."""
     config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
     return config["repository"]["url"]
+
+
+def repository_branch(config_path: Path | str = CONFIG) -> str:
+    """Return ``repository.branch``: Colab installs the package from that branch, so
+    a notebook opened from a fork's branch gets that branch's package."""
+    config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
+    return config["repository"]["branch"]
 
 
 def pinned_requirements(
@@ -70,7 +77,11 @@ def setup_cell_source(config_path: Path | str = CONFIG) -> str:
     """
     config_path = Path(config_path)
     pins = pinned_requirements(config_path.parent / "pyproject.toml", COLAB_EXTRAS)
-    return TEMPLATE.format(url=repository_url(config_path), pins=" ".join(pins))
+    return TEMPLATE.format(
+        url=repository_url(config_path),
+        branch=repository_branch(config_path),
+        pins=" ".join(pins),
+    )
 
 
 def _first_code_cell(nb: nbformat.NotebookNode) -> int | None:

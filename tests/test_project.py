@@ -178,6 +178,15 @@ def test_setup_cell_uses_the_configured_url_and_pins():
             assert dep in source
 
 
+def test_the_repository_is_named_once_everywhere():
+    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))[
+        "repository"
+    ]["url"]
+    assert PYPROJECT["project"]["urls"]["Repository"] == url
+    assert PYPROJECT["project"]["urls"]["Issues"] == f"{url}/issues"
+    assert f"<{url}>" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_setup_cell_installs_the_configured_branch(tmp_path: Path):
     # a fork that builds from its own branch must install that branch's package
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))

@@ -91,12 +91,12 @@ def test_defaults_are_off_on_cpu_and_on_for_cuda(monkeypatch):
         for f in dataclasses.fields(Accel)
         if f.name != "warmup"
     )
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda d=None: (9, 0))
     on = Accel.for_device("cuda")
     assert on.autocast and on.tf32 and on.channels_last and on.fused
     assert on.cuda_graph and on.cudnn_benchmark
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)
-    older = Accel.for_device("cuda")  # e.g. a T4: fp32, so NCHW stays faster
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda d=None: (7, 0))
+    older = Accel.for_device("cuda")  # e.g. a V100: fp32, so NCHW stays faster
     assert not older.autocast and not older.channels_last
     assert older.fused and older.cuda_graph and older.tf32
 
@@ -681,3 +681,13 @@ def test_cuda_graph_with_tuple_batches_matches_eager(capsys):
     fast.fit(6)  # channels_last images, int64 labels, bf16: captured and finite
     assert fast._runner.graph is not None
     assert all(torch.isfinite(torch.tensor(fast.history.losses["loss"])))
+
+
+@pytest.mark.parametrize(("capability", "bf16"), [((7, 5), False), ((8, 0), True)])
+def test_bf16_only_where_the_gpu_has_it_natively(monkeypatch, capability, bf16):
+    # a Colab T4 (7.5) emulates bf16 and torch says it is supported: train in fp32
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda d=None: capability)
+    chosen = Accel.for_device("cuda")
+    assert chosen.autocast is bf16 and chosen.channels_last is bf16
+    assert chosen.tf32 and chosen.fused and chosen.cuda_graph

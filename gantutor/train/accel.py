@@ -48,12 +48,16 @@ class Accel:
     def for_device(cls, device: torch.device | str) -> Accel:
         """All on for CUDA, all off elsewhere.
 
-        bf16 and channels_last only where the GPU has bf16 (Ampere and later):
-        channels_last pays off with tensor-core dtypes, not with fp32 on older GPUs.
+        bf16 and channels_last only where the GPU computes in bf16 natively: compute
+        capability 8.0 (Ampere) or later. ``torch.cuda.is_bf16_supported()`` also
+        says yes on older GPUs that only emulate bf16 (a Colab T4, 7.5), where
+        autocast would be slow; they train in fp32. channels_last pays off with
+        tensor-core dtypes, not with fp32 on older GPUs.
         """
-        if torch.device(device).type != "cuda":
+        device = torch.device(device)
+        if device.type != "cuda":
             return cls()
-        bf16 = torch.cuda.is_bf16_supported()
+        bf16 = native_bf16(device)
         on = dict(tf32=True, fused=True, cuda_graph=True, cudnn_benchmark=True)
         return cls(autocast=bf16, channels_last=bf16, **on)
 
@@ -72,6 +76,11 @@ class Accel:
             off["fused"] = False
             why.append(f"fused off: torch has no fused Adam kernel for {device}")
         return replace(self, **off), why
+
+
+def native_bf16(device: torch.device) -> bool:
+    """Whether the CUDA ``device`` has bf16 arithmetic in hardware (capability 8.0+)."""
+    return torch.cuda.get_device_capability(device) >= (8, 0)
 
 
 def fused_supported(device: torch.device) -> bool:

@@ -85,24 +85,35 @@ def seed(s: int) -> None:
     torch.manual_seed(s)
 
 
+def build_info() -> dict[str, str]:
+    """What the numbers of a run depend on: profile, device, versions, threads."""
+    dev = device()
+    where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else "CPU"
+    return {
+        "profile": profile(),
+        "device": f"{dev} ({where})",
+        "torch": torch.__version__,
+        "gantutor": __version__,
+        "threads": str(torch.get_num_threads()),
+    }
+
+
 def setup(seed_value: int = 0) -> torch.device:
     """Seed everything, print the profile and device, and return the device.
 
     This is the first line of every chapter.
     """
     seed(seed_value)
-    dev = device()
-    name = profile()
-    if name == "gpu" and dev.type != "cuda":
+    dev, info = device(), build_info()
+    if info["profile"] == "gpu" and dev.type != "cuda":
         warnings.warn(
             "GANTUTOR_PROFILE=gpu but no CUDA device was found: the chapter will "
             "train its full budget on the CPU, which can take a long time. "
             "Set GANTUTOR_PROFILE=cpu for a shorter run.",
             stacklevel=2,
         )
-    where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else "CPU"
     print(
-        f"gantutor {__version__} · profile {name} · device {dev} ({where}) · "
-        f"torch {torch.__version__} · seed {seed_value}"
+        f"gantutor {info['gantutor']} · profile {info['profile']} · device "
+        f"{info['device']} · torch {info['torch']} · seed {seed_value}"
     )
     return dev

@@ -275,3 +275,19 @@ def test_gpu_wheels_follow_the_pins():
             f"benchmarks/fetch_gpu_wheels.sh fetches {name}=={fetched.get(name)}, "
             f"pyproject.toml pins {pinned[name]}"
         )
+
+
+def test_the_publish_workflow_builds_with_the_main_command_and_uploads_its_html():
+    workflow = yaml.safe_load(
+        (ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+    )
+    build = workflow["jobs"]["build"]
+    steps = {step.get("name", step.get("uses", "")): step for step in build["steps"]}
+    assert steps["Build the book (the README's main command)"]["run"] == (
+        "bash tools/dev book"
+    )
+    html = "_build/${{ env.GANTUTOR_PROFILE }}/_build/html"  # tools/dev's folder
+    assert steps["actions/upload-pages-artifact@v3"]["with"]["path"] == html
+    assert 'html="$out/_build/html"' in (ROOT / "tools" / "dev").read_text()
+    cache = steps["Restore the executed chapters of earlier builds"]["with"]["path"]
+    assert cache == "_build/${{ env.GANTUTOR_PROFILE }}/_build/.jupyter_cache"

@@ -38,3 +38,17 @@ def test_setup_prints_profile_and_device(monkeypatch, capsys):
     monkeypatch.setenv("GANTUTOR_DEVICE", "cpu")
     assert gt.setup(0) == torch.device("cpu")
     assert "profile smoke" in capsys.readouterr().out
+
+
+def test_build_info_says_what_the_numbers_depend_on(monkeypatch, capsys):
+    monkeypatch.setenv("GANTUTOR_PROFILE", "smoke")
+    monkeypatch.delenv("GANTUTOR_DEVICE", raising=False)
+    info = gt.runtime.build_info()
+    assert info["profile"] == "smoke" and info["torch"] == torch.__version__
+    assert info["gantutor"] == gt.__version__
+    assert info["threads"] == str(torch.get_num_threads())
+    expected = "cuda" if torch.cuda.is_available() else "cpu (CPU)"
+    assert info["device"].startswith(expected)
+    gt.setup(3)  # the chapters' first line says the same
+    out = capsys.readouterr().out
+    assert f"profile smoke · device {info['device']}" in out and "seed 3" in out

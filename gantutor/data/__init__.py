@@ -2,7 +2,8 @@
 
 ``toy`` (2-D mixtures), ``images`` (MNIST digits with labels, online or
 offline), ``batches`` (endless batches of a tensor or of tuples of tensors:
-``(x, y)`` for labelled data, ``(a, b)`` for two unpaired domains).
+``(x, y)`` for labelled data, ``(a, b)`` for two unpaired domains), ``domains``
+(grey and coloured MNIST with an answer key, 2-D toy domains).
 """
 
 from gantutor.data.batches import (
@@ -12,6 +13,12 @@ from gantutor.data.batches import (
     UnpairedBatches,
     draw,
     forever,
+)
+from gantutor.data.domains import (
+    colour_digits,
+    rebuild,
+    toy_domains,
+    unpaired_digits,
 )
 from gantutor.data.images import ImageSet, mnist, to_unit
 from gantutor.data.toy import MIXTURES, Mixture, grid, mixture, ring, spiral
@@ -23,13 +30,17 @@ __all__ = [
     "Mixture",
     "MixtureBatches",
     "TensorBatches",
+    "colour_digits",
     "UnpairedBatches",
     "draw",
     "forever",
     "grid",
     "mixture",
     "mnist",
+    "rebuild",
     "ring",
     "spiral",
     "to_unit",
+    "toy_domains",
+    "unpaired_digits",
 ]

@@ -7,7 +7,7 @@ name). Every loss is minimised: ``xxx_d(d_real, d_fake)`` for D, ``xxx_g(d_fake)
 for G. Penalties are in :mod:`gantutor.penalties`.
 """
 
-from gantutor.losses import auxiliary, energy, fdiv
+from gantutor.losses import auxiliary, cycle, energy, fdiv
 from gantutor.losses.adversarial import (
     LSGAN_CODES,
     as_logits,
@@ -26,6 +26,7 @@ from gantutor.losses.auxiliary import (
     gaussian_info,
     info_bound,
 )
+from gantutor.losses.cycle import cycle_loss, identity_loss
 from gantutor.losses.energy import (
     began_d,
     began_g,
@@ -54,6 +55,8 @@ __all__ = [
     "began_loss",
     "categorical_info",
     "convergence",
+    "cycle",
+    "cycle_loss",
     "ebgan_d",
     "ebgan_g",
     "energy",
@@ -62,6 +65,7 @@ __all__ = [
     "gan_value",
     "gaussian_info",
     "get",
+    "identity_loss",
     "info_bound",
     "lsgan_d",
     "lsgan_g",

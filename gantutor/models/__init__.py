@@ -27,6 +27,7 @@ from gantutor.models.gaussian import GaussianGenerator, critic
 from gantutor.models.info import Encoder, InfoGANDiscriminator, QHead
 from gantutor.models.layers import count_parameters
 from gantutor.models.mlp import MLPDiscriminator, MLPGenerator
+from gantutor.models.translation import PatchDiscriminator, PointMap, ResNetGenerator
 
 __all__ = [
     "IMG_SIZES",
@@ -43,8 +44,11 @@ __all__ = [
     "LabelCode",
     "MLPDiscriminator",
     "MLPGenerator",
+    "PatchDiscriminator",
+    "PointMap",
     "ProjectionDiscriminator",
     "QHead",
+    "ResNetGenerator",
     "WithLabels",
     "count_parameters",
     "critic",

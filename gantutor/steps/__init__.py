@@ -3,7 +3,8 @@
 ``alternating`` (Algorithm 1 of the GAN paper, with penalties and clipping),
 ``critic`` (WGAN's n_critic updates), ``began`` (BEGAN's balance),
 ``conditional`` (cGAN and ACGAN on labels), ``info`` (InfoGAN on latent codes),
-``inversion`` (IcGAN's encoders of a trained G).
+``inversion`` (IcGAN's encoders of a trained G), ``translation`` (CycleGAN,
+DiscoGAN and DualGAN on unpaired domains).
 A step takes a batch (a tensor, or a tuple it unpacks) and returns its losses as
 0-d tensors; a step that consumes ``n`` real batches per call sets
 ``step.batches_per_step = n``. Chapters whose lesson is the step write their own
@@ -16,6 +17,7 @@ from gantutor.steps.conditional import acgan_step, conditional_step
 from gantutor.steps.critic import critic_step
 from gantutor.steps.info import infogan_step, join_codes, sample_codes
 from gantutor.steps.inversion import icgan_encoder_step
+from gantutor.steps.translation import one_way_step, translation_step
 
 __all__ = [
     "Penalty",
@@ -29,5 +31,7 @@ __all__ = [
     "icgan_encoder_step",
     "infogan_step",
     "join_codes",
+    "one_way_step",
     "sample_codes",
+    "translation_step",
 ]

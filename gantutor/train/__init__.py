@@ -7,8 +7,9 @@ guard), ``checkpoint`` (save and resume, bit for bit), ``history``, ``callbacks`
 step does.
 """
 
-from gantutor.train import accel, callbacks, checkpoint, cuda_graph
+from gantutor.train import accel, buffer, callbacks, checkpoint, cuda_graph
 from gantutor.train.accel import Accel
+from gantutor.train.buffer import ImageBuffer
 from gantutor.train.history import History
 from gantutor.train.trainer import Callback, NonFiniteLossError, Step, Trainer
 
@@ -16,10 +17,12 @@ __all__ = [
     "Accel",
     "Callback",
     "History",
+    "ImageBuffer",
     "NonFiniteLossError",
     "Step",
     "Trainer",
     "accel",
+    "buffer",
     "callbacks",
     "checkpoint",
     "cuda_graph",

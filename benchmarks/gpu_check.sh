@@ -117,7 +117,7 @@ else
 fi
 
 part "cuda + accel tests" 100 env GANTUTOR_PROFILE=smoke "$PY" -m pytest -q -p no:cacheprovider -rs \
-    tests/test_metrics_frechet.py tests/test_train.py tests/test_steps.py tests/test_accel.py tests/test_metrics_precision.py
+    tests/test_metrics_frechet.py tests/test_train.py tests/test_steps.py tests/test_train_accel.py tests/test_metrics_precision.py
 part "train_step benchmark" 130 "$PY" benchmarks/train_step.py ${STEP_ARGS[@]+"${STEP_ARGS[@]}"} \
     --ablate --json "$DIR/train_step.json"
 part "profile of the DCGAN step" 45 "$PY" benchmarks/train_step.py ${STEP_ARGS[@]+"${STEP_ARGS[@]}"} \

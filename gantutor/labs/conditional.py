@@ -18,6 +18,7 @@ from torch import Tensor, nn
 
 from gantutor import metrics
 from gantutor.models.conditional import check_labels
+from gantutor.models.layers import device_of
 
 
 def _per_class(values: Tensor, y: Tensor, n_classes: int) -> Tensor:
@@ -44,7 +45,7 @@ def generate_per_class(
     it has BatchNorm, whose running statistics train-mode calls would update).
     """
     if device is None:
-        device = next(iter(G.parameters()), torch.empty(0)).device
+        device = device_of(G)
     device = torch.device(device)
     gen = torch.Generator(device).manual_seed(seed)
     y = torch.arange(n_classes).repeat_interleave(n_per_class)  # (N,)

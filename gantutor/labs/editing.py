@@ -18,22 +18,19 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from gantutor.labs.conditional import slant, stroke_width
+from gantutor.labs.conditional import class_grid, slant, stroke_width
 from gantutor.models.conditional import check_labels
+from gantutor.models.layers import device_of
 from gantutor.steps.info import join_codes
 
 STYLES = {"slant": slant, "stroke width": stroke_width}
-
-
-def _device(module: nn.Module) -> torch.device:
-    return next(iter(module.parameters()), torch.empty(0)).device
 
 
 @torch.no_grad()
 def encode(E: nn.Module, x: Tensor, batch_size: int = 500) -> tuple[Tensor, Tensor]:
     """IcGAN's inversion of images x: (z = E_z(x) (N, latent_dim), y = argmax E_y(x)
     (N,)), on the CPU. ``E`` is a :class:`gantutor.models.Encoder`."""
-    dev, zs, ys = _device(E), [], []
+    dev, zs, ys = device_of(E), [], []
     for x_b in x.split(batch_size):
         z, logits = E(x_b.to(dev))  # (B, latent_dim), (B, n_classes)
         zs.append(z.cpu())
@@ -45,7 +42,7 @@ def encode(E: nn.Module, x: Tensor, batch_size: int = 500) -> tuple[Tensor, Tens
 def generate(G: nn.Module, z: Tensor, y: Tensor, batch_size: int = 500) -> Tensor:
     """G(z, y) on the CPU for codes z (N, latent_dim) and labels y (N,)."""
     check_labels(y, G.n_classes, len(z), "generate")
-    dev = _device(G)
+    dev = device_of(G)
     out = [
         G(z_b.to(dev), y_b.to(dev)).float().cpu()
         for z_b, y_b in zip(z.split(batch_size), y.split(batch_size), strict=True)
@@ -59,10 +56,8 @@ def edits_to_every_class(G: nn.Module, z: Tensor) -> Tensor:
     Row i is one digit's style drawn as each class: entry [i, E_y's label] is
     its reconstruction, the others are its edits.
     """
-    n, k = len(z), G.n_classes
-    y = torch.arange(k).repeat(n)  # (N·K,): 0..K-1 for each code
-    x = generate(G, z.repeat_interleave(k, dim=0), y)  # (N·K, C, H, W)
-    return x.view(n, k, *x.shape[1:])
+    grid = class_grid(G, z.to(device_of(G)), G.n_classes)  # (K, N, C, H, W)
+    return grid.transpose(0, 1)  # the cGAN chapter's class grid, one row a digit
 
 
 def edit_success(pred: Tensor, y_source: Tensor) -> Tensor:
@@ -143,6 +138,6 @@ def traversal(
     c[:, code] = values.repeat(r)
     cat = torch.full((r * s,), category, dtype=torch.long)
     inputs = join_codes(z.repeat_interleave(s, dim=0), cat, c, n_categories)
-    dev = _device(G)
+    dev = device_of(G)
     x = G(inputs.to(dev)).float().cpu()  # (R·S, C, H, W)
     return x.view(r, s, *x.shape[1:])

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor, nn
+
+
+def device_of(module: nn.Module) -> torch.device:
+    """The device of ``module``'s parameters (the CPU for a module without any)."""
+    return next(iter(module.parameters()), torch.empty(0)).device
 
 
 def positive(name: str, value: int) -> None:

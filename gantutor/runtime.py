@@ -19,9 +19,11 @@ chapter has ``if smoke:`` branches of its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -83,6 +85,32 @@ def seed(s: int) -> None:
     random.seed(s)
     np.random.seed(s)
     torch.manual_seed(s)
+
+
+@contextlib.contextmanager
+def tf32(on: bool) -> Iterator[None]:
+    """TF32 for float32 matmuls and cuDNN convolutions inside the block, or strict fp32.
+
+    Uses the ``fp32_precision`` settings of torch ≥ 2.9 ("tf32" or "ieee"), where the
+    older ``allow_tf32`` flags are deprecated and warn, and those flags on older
+    torch. The previous settings are restored on exit. Only CUDA reads them.
+    """
+    matmul, conv = torch.backends.cuda.matmul, torch.backends.cudnn
+    if hasattr(matmul, "fp32_precision") and hasattr(conv, "conv"):
+        conv = conv.conv
+        saved = matmul.fp32_precision, conv.fp32_precision
+        matmul.fp32_precision = conv.fp32_precision = "tf32" if on else "ieee"
+        try:
+            yield
+        finally:
+            matmul.fp32_precision, conv.fp32_precision = saved
+        return
+    saved = matmul.allow_tf32, conv.allow_tf32
+    matmul.allow_tf32 = conv.allow_tf32 = on
+    try:
+        yield
+    finally:
+        matmul.allow_tf32, conv.allow_tf32 = saved
 
 
 def build_info() -> dict[str, str]:

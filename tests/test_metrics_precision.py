@@ -41,17 +41,17 @@ def test_cpu_settings_agree_and_features_come_back_in_float32(digits):
 
 
 def test_the_callers_flags_and_autocast_are_untouched_between_batches(digits):
-    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = True, False
+    matmul, conv = torch.backends.cuda.matmul, torch.backends.cudnn.conv
+    saved = matmul.fp32_precision, conv.fp32_precision
+    matmul.fp32_precision, conv.fp32_precision = "tf32", "ieee"
     try:
         for _ in metrics.iter_features(
             digits, "mnist-cnn", "[-1,1]", 16, "cpu", progress=False, precision="bf16"
         ):
             assert not torch.is_autocast_enabled("cpu")  # the caller's code here
-            assert torch.backends.cuda.matmul.allow_tf32
-            assert not torch.backends.cudnn.allow_tf32
+            assert (matmul.fp32_precision, conv.fp32_precision) == ("tf32", "ieee")
     finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+        matmul.fp32_precision, conv.fp32_precision = saved
 
 
 @pytest.mark.cuda

@@ -1,7 +1,10 @@
+import warnings
+
 import pytest
 import torch
 
 import gantutor as gt
+from gantutor import runtime
 
 
 @pytest.mark.parametrize("name", ["smoke", "cpu", "gpu"])
@@ -52,3 +55,21 @@ def test_build_info_says_what_the_numbers_depend_on(monkeypatch, capsys):
     gt.setup(3)  # the chapters' first line says the same
     out = capsys.readouterr().out
     assert f"profile smoke · device {info['device']}" in out and "seed 3" in out
+
+
+@pytest.mark.parametrize("on, value", [(True, "tf32"), (False, "ieee")])
+def test_tf32_sets_the_new_precision_settings_and_restores_them(on, value):
+    matmul, conv = torch.backends.cuda.matmul, torch.backends.cudnn.conv
+    before = matmul.fp32_precision, conv.fp32_precision
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the deprecated allow_tf32 flags would warn
+        with runtime.tf32(on):
+            assert (matmul.fp32_precision, conv.fp32_precision) == (value, value)
+    assert (matmul.fp32_precision, conv.fp32_precision) == before
+
+
+def test_tf32_restores_the_settings_when_the_block_raises():
+    before = torch.backends.cuda.matmul.fp32_precision
+    with pytest.raises(KeyError), runtime.tf32(True):
+        raise KeyError("inside")
+    assert torch.backends.cuda.matmul.fp32_precision == before

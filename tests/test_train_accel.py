@@ -500,13 +500,11 @@ def test_runner_formats_4d_parts_and_compares_every_part():
 
 
 def test_precision_flags_are_restored():
-    before = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.benchmark)
+    matmul = torch.backends.cuda.matmul
+    before = (matmul.fp32_precision, torch.backends.cudnn.benchmark)
     with accel.precision(Accel(tf32=True, cudnn_benchmark=True)):
-        assert torch.backends.cuda.matmul.allow_tf32 and torch.backends.cudnn.benchmark
-    assert (
-        torch.backends.cuda.matmul.allow_tf32,
-        torch.backends.cudnn.benchmark,
-    ) == before
+        assert matmul.fp32_precision == "tf32" and torch.backends.cudnn.benchmark
+    assert (matmul.fp32_precision, torch.backends.cudnn.benchmark) == before
 
 
 # -- on a CUDA device ----------------------------------------------------------------
@@ -515,19 +513,11 @@ def test_precision_flags_are_restored():
 @pytest.fixture
 def strict_fp32():
     """No TF32 and deterministic cuDNN: an eager and a graphed step compare closely."""
-    saved = (
-        torch.backends.cuda.matmul.allow_tf32,
-        torch.backends.cudnn.allow_tf32,
-        torch.backends.cudnn.deterministic,
-    )
-    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    saved = torch.backends.cudnn.deterministic
     torch.backends.cudnn.deterministic = True
-    yield
-    (
-        torch.backends.cuda.matmul.allow_tf32,
-        torch.backends.cudnn.allow_tf32,
-        torch.backends.cudnn.deterministic,
-    ) = saved
+    with gt.runtime.tf32(False):
+        yield
+    torch.backends.cudnn.deterministic = saved
 
 
 @on_cuda

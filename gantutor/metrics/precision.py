@@ -31,6 +31,8 @@ from collections.abc import Iterator
 import torch
 from torch import nn
 
+from gantutor import runtime
+
 PRECISIONS = ("fp32", "tf32", "bf16")
 
 
@@ -56,14 +58,11 @@ def arithmetic(precision: str, device: torch.device | str) -> Iterator[None]:
     batches (a generator making the next images) keeps its settings.
     """
     device = torch.device(device)
-    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
-    tf32 = precision == "tf32"
-    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = tf32
-    try:
-        with torch.autocast(device.type, torch.bfloat16, enabled=precision == "bf16"):
-            yield
-    finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+    bf16 = precision == "bf16"
+    with runtime.tf32(precision == "tf32"), torch.autocast(
+        device.type, torch.bfloat16, enabled=bf16
+    ):
+        yield
 
 
 @contextlib.contextmanager

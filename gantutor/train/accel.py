@@ -29,6 +29,8 @@ from dataclasses import dataclass, replace
 import torch
 from torch import Tensor, nn
 
+from gantutor import runtime
+
 FLAGS = ("fused", "capturable", "foreach")  # an optimiser's run-time switches
 
 
@@ -96,23 +98,17 @@ def fused_supported(device: torch.device) -> bool:
 @contextlib.contextmanager
 def precision(accel: Accel) -> Iterator[None]:
     """Set TF32 and cuDNN autotuning for a block; restore the previous flags."""
-    saved = (
-        torch.backends.cuda.matmul.allow_tf32,
-        torch.backends.cudnn.allow_tf32,
-        torch.backends.cudnn.benchmark,
-    )
-    if accel.tf32:
-        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    saved = torch.backends.cudnn.benchmark
     if accel.cudnn_benchmark:
         torch.backends.cudnn.benchmark = True
     try:
-        yield
+        if accel.tf32:
+            with runtime.tf32(True):
+                yield
+        else:
+            yield
     finally:
-        (
-            torch.backends.cuda.matmul.allow_tf32,
-            torch.backends.cudnn.allow_tf32,
-            torch.backends.cudnn.benchmark,
-        ) = saved
+        torch.backends.cudnn.benchmark = saved
 
 
 # -- memory format -------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The project's files agree with each other.
 
-environment.yml installs what pyproject.toml pins; notebooks are stored clean and open
+pyproject.toml's ranges admit Colab's versions and the tested set of constraints.txt;
+environment.yml installs under those constraints; notebooks are stored clean and open
 with the generated setup cell; the table of contents and the notebooks match; the README
 quick start and CI run the same two commands.
 """
@@ -15,11 +16,21 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 QUICK_START = ["bash tools/dev book", "bash tools/dev test"]
+# What Colab had when the chapters last ran in a Colab-like environment (issue 16).
+COLAB = {"torch": "2.9.0", "numpy": "2.0.2", "ipywidgets": "7.7.1", "ipython": "7.34.0"}
+
+
+def constraints() -> dict[str, str]:
+    """constraints.txt as {name: version}: the versions tested together."""
+    lines = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    pairs = [line.split("==") for line in lines if line and not line.startswith("#")]
+    return {name.strip().lower(): version.strip() for name, version in pairs}
 
 
 def _load_tool(name: str):
@@ -46,10 +57,7 @@ def environment_problems(env: dict, pyproject: dict) -> list[str]:
     """How a conda environment.yml (parsed) disagrees with pyproject.toml (parsed)."""
     project = pyproject["project"]
     extras = project.get("optional-dependencies", {})
-    pinned = dict(
-        _pin(dep)
-        for dep in project["dependencies"] + [d for ds in extras.values() for d in ds]
-    )
+    pinned = constraints() | dict(_pin(d) for ds in extras.values() for d in ds)
     problems = []
     conda = [dep for dep in env.get("dependencies", []) if isinstance(dep, str)]
     pip = next(
@@ -86,7 +94,11 @@ def environment_problems(env: dict, pyproject: dict) -> list[str]:
             if extra not in extras:
                 problems.append(f"extra [{extra}] is not in pyproject.toml")
 
-    others = [p for p in pip if not re.match(r"(-e\s+)?[\"']?\.", p.strip())]
+    if "-c constraints.txt" not in [p.strip() for p in pip]:
+        problems.append("the pip section does not use the tested constraints.txt")
+    others = [
+        p for p in pip if not re.match(r"(-e\s+)?[\"']?\.|-c\s", p.strip())
+    ]
     for name, version in [*names.items(), *(_pin(p) for p in others)]:
         if version is not None and pinned.get(name) != version:
             problems.append(
@@ -113,6 +125,7 @@ def test_environment_check_reports_disagreements():
         "python=3.10 is outside requires-python >=3.11,<3.13",
         "environment.yml does not install pip",
         "extra [docs] is not in pyproject.toml",
+        "the pip section does not use the tested constraints.txt",
         "numpy=1.26.0 in environment.yml, 2.4.6 in pyproject",
     ]
     assert "the pip section does not install the project (-e .[...])" in (
@@ -161,6 +174,13 @@ def test_no_code_cell_is_only_comments(path: Path):
 
 
 @pytest.mark.parametrize("path", notebooks(), ids=_id)
+def test_every_cell_has_a_unique_id(path: Path):
+    ids = [cell.get("id") for cell in json.loads(path.read_text("utf-8"))["cells"]]
+    assert None not in ids, f"{_id(path)}: run python tools/cell_ids.py"
+    assert len(set(ids)) == len(ids), f"{_id(path)}: cell ids repeat"
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=_id)
 def test_notebook_starts_with_the_setup_cell(path: Path):
     assert not setup_cell.differs(path, setup_cell.setup_cell_source()), (
         f"the first code cell of {_id(path)} is not the setup cell; run "
@@ -173,9 +193,8 @@ def test_setup_cell_uses_the_configured_url_and_pins():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     repo = config["repository"]
     assert f'"gantutor @ git+{repo["url"]}@{repo["branch"]}"' in source
-    for dep in PYPROJECT["project"]["dependencies"]:
-        if dep.startswith(("pytorch-fid", "mlxtend")):
-            assert dep in source
+    for name in ("pytorch-fid", "mlxtend"):
+        assert f"{name}=={constraints()[name]}" in source
 
 
 def test_the_repository_is_named_once_everywhere():
@@ -192,8 +211,8 @@ def test_setup_cell_installs_the_configured_branch(tmp_path: Path):
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["repository"]["branch"] = "my-fork-branch"
     (tmp_path / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text(
-        (ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    (tmp_path / "constraints.txt").write_text(
+        (ROOT / "constraints.txt").read_text(encoding="utf-8"), encoding="utf-8"
     )
     source = setup_cell.setup_cell_source(tmp_path / "_config.yml")
     assert f'git+{config["repository"]["url"]}@my-fork-branch"' in source
@@ -267,13 +286,11 @@ def test_gpu_wheels_follow_the_pins():
     # The wheels carried to the GPU machine must be the versions the book pins.
     script = (ROOT / "benchmarks" / "fetch_gpu_wheels.sh").read_text(encoding="utf-8")
     fetched = dict(re.findall(r"([A-Za-z0-9_.-]+)==([0-9][^\s\\]*)", script))
-    pinned = dict(
-        dep.split("==") for dep in PYPROJECT["project"]["dependencies"] if "==" in dep
-    )
+    pinned = constraints()
     for name in ("ipywidgets", "mlxtend", "pytorch-fid"):
         assert fetched.get(name) == pinned[name], (
             f"benchmarks/fetch_gpu_wheels.sh fetches {name}=={fetched.get(name)}, "
-            f"pyproject.toml pins {pinned[name]}"
+            f"constraints.txt pins {pinned[name]}"
         )
 
 
@@ -291,3 +308,26 @@ def test_the_publish_workflow_builds_with_the_main_command_and_uploads_its_html(
     assert 'html="$out/_build/html"' in (ROOT / "tools" / "dev").read_text()
     cache = steps["Restore the executed chapters of earlier builds"]["with"]["path"]
     assert cache == "_build/${{ env.GANTUTOR_PROFILE }}/_build/.jupyter_cache"
+
+
+def test_dependencies_are_ranges_that_admit_colab_and_the_tested_set():
+    # == pins would replace Colab's torch and numpy on an install without --no-deps
+    tested = constraints()
+    for dep in PYPROJECT["project"]["dependencies"]:
+        req = Requirement(dep)
+        name = req.name.lower()
+        assert not any(s.operator == "==" for s in req.specifier), f"{dep} is a pin"
+        assert name in tested, f"constraints.txt does not pin {name}"
+        assert req.specifier.contains(tested[name]), f"{dep} excludes {tested[name]}"
+        if name in COLAB:
+            assert req.specifier.contains(COLAB[name]), f"{dep} excludes Colab's"
+    assert set(tested) == {
+        Requirement(d).name.lower() for d in PYPROJECT["project"]["dependencies"]
+    }
+
+
+def test_the_tested_set_is_what_is_installed():
+    from importlib.metadata import version
+
+    for name, pinned in constraints().items():
+        assert version(name) == pinned, f"{name} {version(name)} is not {pinned}"

@@ -1,7 +1,8 @@
 """The setup cell that opens every notebook, generated from the project's files.
 
 The repository URL comes from ``_config.yml`` (the one place it is set) and the pins of
-the packages Colab lacks come from ``pyproject.toml``, so neither can drift.
+the packages Colab lacks come from ``constraints.txt`` (the tested versions), so
+neither can drift.
 
     python tools/setup_cell.py --write [NOTEBOOK ...]   # rewrite the setup cells
     python tools/setup_cell.py --check [NOTEBOOK ...]   # exit 1 if any differs
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
@@ -56,27 +56,28 @@ def repository_branch(config_path: Path | str = CONFIG) -> str:
 
 
 def pinned_requirements(
-    pyproject_path: Path | str, names: tuple[str, ...]
+    constraints_path: Path | str, names: tuple[str, ...]
 ) -> list[str]:
-    """Return the ``name==version`` strings of ``names`` in pyproject.toml."""
-    project = tomllib.loads(Path(pyproject_path).read_text(encoding="utf-8"))["project"]
+    """Return the ``name==version`` lines of ``names`` in constraints.txt."""
+    lines = Path(constraints_path).read_text(encoding="utf-8").splitlines()
     pins = {
-        dep.split("==")[0].strip(): dep.replace(" ", "")
-        for dep in project["dependencies"]
+        line.split("==")[0].strip(): line.replace(" ", "")
+        for line in lines
+        if "==" in line and not line.lstrip().startswith("#")
     }
-    missing = [name for name in names if "==" not in pins.get(name, "")]
+    missing = [name for name in names if name not in pins]
     if missing:
-        raise ValueError(f"pyproject.toml pins no version for {missing}")
+        raise ValueError(f"constraints.txt pins no version for {missing}")
     return [pins[name] for name in names]
 
 
 def setup_cell_source(config_path: Path | str = CONFIG) -> str:
     """Return the source of the setup cell, for the book configured by ``config_path``.
 
-    ``pyproject.toml`` is read from the same folder as the configuration.
+    ``constraints.txt`` (the tested versions) is read from the same folder.
     """
     config_path = Path(config_path)
-    pins = pinned_requirements(config_path.parent / "pyproject.toml", COLAB_EXTRAS)
+    pins = pinned_requirements(config_path.parent / "constraints.txt", COLAB_EXTRAS)
     return TEMPLATE.format(
         url=repository_url(config_path),
         branch=repository_branch(config_path),

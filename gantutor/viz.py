@@ -211,6 +211,20 @@ def images_over_training(snapshots: Sequence[tuple[int, Tensor]], nrow: int = 8)
     return animate(snapshots, draw, size=4.0)
 
 
+def glue(name: str, value) -> None:
+    """Keep ``value`` for the page's ``{glue:text}`name:fmt``` roles (myst-nb's glue).
+
+    A number in the prose then comes from the executed cell, not from a run typed
+    by hand. Outside a Jupyter Book build (Colab, plain Jupyter, where myst-nb is not
+    installed) it does nothing and the role shows as written.
+    """
+    try:
+        from myst_nb import glue as nb_glue
+    except ImportError:
+        return
+    nb_glue(name, value, display=False)
+
+
 def _show_figures_in_ipython() -> None:
     """Let IPython show a returned :class:`Figure` as a PNG.
 

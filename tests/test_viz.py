@@ -1,3 +1,6 @@
+import sys
+import types
+
 import pytest
 import torch
 from torchvision.utils import make_grid
@@ -22,3 +25,17 @@ def test_image_grid_puts_image_k_in_row_k_over_nrow():
     assert grid[7, 4] == 1.0  # no sixth image: the padding value
     with pytest.raises(ValueError, match="nrow"):
         viz.image_grid(x, nrow=0)
+
+
+def test_glue_hands_the_value_to_myst_nb_without_display(monkeypatch):
+    calls = []
+    fake = types.ModuleType("myst_nb")
+    fake.glue = lambda name, value, display=True: calls.append((name, value, display))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    viz.glue("ratio", 0.25)
+    assert calls == [("ratio", 0.25, False)]
+
+
+def test_glue_does_nothing_without_myst_nb(monkeypatch):
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # import raises ImportError
+    assert viz.glue("ratio", 0.25) is None

@@ -6,6 +6,7 @@ neither can drift.
 
     python tools/setup_cell.py --write [NOTEBOOK ...]   # rewrite the setup cells
     python tools/setup_cell.py --check [NOTEBOOK ...]   # exit 1 if any differs
+    python tools/setup_cell.py --extras                 # the cell's pins, one line
 
 Without notebook arguments both act on every ``.ipynb`` under ``book/`` and
 ``assignments/source/`` (regenerate the releases after a change: ``python
@@ -122,8 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--write", action="store_true", help="rewrite the setup cells")
     mode.add_argument("--check", action="store_true", help="exit 1 if any differs")
+    mode.add_argument(
+        "--extras", action="store_true", help="print the cell's pins beside gantutor"
+    )
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
+    if args.extras:
+        pins = pinned_requirements(CONFIG.parent / "constraints.txt", COLAB_EXTRAS)
+        print(" ".join(pins))
+        return 0
 
     notebooks = args.notebooks or sorted(
         path

@@ -41,6 +41,7 @@ fi
 extras=$("$root/.venv/bin/python" tools/setup_cell.py --extras)
 PIP_CONSTRAINT="" "$venv/bin/python" -m pip install --quiet --no-deps --force-reinstall \
   . $extras
+rm -rf build # setuptools' staging folder of that install, not part of the checkout
 "$venv/bin/python" - <<'PY'
 import sys
 

@@ -331,3 +331,75 @@ def test_the_tested_set_is_what_is_installed():
 
     for name, pinned in constraints().items():
         assert version(name) == pinned, f"{name} {version(name)} is not {pinned}"
+
+
+# -- numbers in prose --------------------------------------------------------------
+# A number that looks measured (a decimal, or a share in %) may stand in a chapter's
+# markdown only if it is not a measurement: a setting of the chapter, a value from a
+# paper, a closed form. Measured numbers reach the page from the executed cells: a
+# {glue:text} role (gt.viz.glue) or a Markdown(...) output. Math ($...$), code,
+# roles and directive blocks (exercise hints and solutions, which describe runs the
+# reader makes) are not prose here.
+NOT_PROSE = re.compile(
+    r"(`{3,})\{?[^\n]*\n.*?\n\s*\1"  # fenced blocks and directives
+    r"|\$\$.*?\$\$|\$[^$\n]+\$"  # math
+    r"|\{[\w:-]+\}`[^`]*`|`[^`\n]+`"  # roles and inline code
+    r"|\]\([^)]*\)",  # link targets
+    re.S,
+)
+LOOKS_MEASURED = re.compile(r"(?<![\w.\-])(\d+\.\d+|\d+(?:\.\d+)?\s?%)(?!\w|\.\d)")
+NOT_MEASURED = {  # page -> {number: why it is not a measurement}
+    "book/part4/infogan": {
+        "5%": "the paper's error rate of its categorical code as a classifier",
+        "5.1": "the number of the paper's Lemma 5.1",
+        "0.1": "chance accuracy of categories that ignore the digit (about 1/10)",
+        "0.2": "the same chance level, upper end, from the best assignment",
+    },
+    "book/part1/why-mse": {"80%": "the share of the upper branch: a setting"},
+    "book/part1/gan": {
+        "5%": "the threshold of the compared region",
+        "0.1": "an example distance, against the modes' 0.02",
+    },
+    "book/part1/fgan": {"0.1": "the standard deviation of the data: a setting"},
+    "book/part2/wgan-gp": {"8.5": "a closed form: the mean of two norms"},
+    "book/part4/cgan": {"100%": "what a one-digit generator scores, by definition"},
+    "book/part6/beyond-fid": {"0.05": "the significance level of NDB's test"},
+    "book/part1/lsgan": {"2%": "a present class's threshold", "0.9": "a threshold"},
+    "book/part1/ebgan": {"2%": "a present class's threshold"},
+    "book/part2/began": {"0.5": "the γ shown", "2%": "a present class's threshold"},
+    "book/part6/fid": {"2.5": "the largest blur: a setting"},
+    "book/part6/inception-score": {"1.5": "the blur: a setting"},
+}
+
+
+def prose_numbers(path: Path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            prose = NOT_PROSE.sub(" ", "".join(cell["source"]))
+            found += [m.group(1) for m in LOOKS_MEASURED.finditer(prose)]
+    return found
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=_id)
+def test_numbers_in_prose_come_from_the_run(path: Path):
+    page = _id(path).removesuffix(".ipynb")
+    allowed = NOT_MEASURED.get(page, {})
+    typed = [n for n in prose_numbers(path) if n.replace(" ", "") not in allowed]
+    assert not typed, (
+        f"{page} has numbers in its prose that look measured: {typed}. Glue them from "
+        "the cell that computes them (gt.viz.glue and {glue:text}`name:fmt`), or, if "
+        "they are settings or paper values, list them in NOT_MEASURED with a reason"
+    )
+
+
+def test_the_prose_number_check_finds_typed_numbers(tmp_path: Path):
+    nb = {"cells": [{"cell_type": "markdown", "source": [
+        "FID fell to 12.5 and 93 % of the samples, then 8.5. $\\beta = 0.5$,\n",
+        "`lr=0.1`,\n",
+        "{glue:text}`fid:.1f`, 3 seeds.\n```{dropdown} Solution\nabout 0.7\n```\n",
+    ]}]}  # fmt: skip
+    path = tmp_path / "page.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert prose_numbers(path) == ["12.5", "93 %", "8.5"]

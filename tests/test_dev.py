@@ -37,6 +37,7 @@ def test_book_cache_key_follows_the_package_the_pins_and_the_threads(tmp_path):
     (tmp_path / "gantutor" / "losses.py").write_text("A = 1\n")
     (tmp_path / "gantutor" / "weights" / "cnn.pt").write_bytes(b"w")
     (tmp_path / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "constraints.txt").write_text("torch==2.14.1\n")
     key = fingerprint(tmp_path)
     assert re.fullmatch(r"[0-9a-f]{64}", key)
     (tmp_path / "gantutor" / "__pycache__" / "losses.pyc").write_bytes(b"x")
@@ -46,6 +47,7 @@ def test_book_cache_key_follows_the_package_the_pins_and_the_threads(tmp_path):
         lambda: (tmp_path / "gantutor" / "new.py").write_text(""),
         lambda: (tmp_path / "gantutor" / "weights" / "cnn.pt").write_bytes(b"v"),
         lambda: (tmp_path / "pyproject.toml").write_text("[project]\nx = 1\n"),
+        lambda: (tmp_path / "constraints.txt").write_text("torch==2.14.2\n"),
     ]
     seen = {key}
     for change in changes:

@@ -15,7 +15,9 @@ taken per sample, and differ only in where they look:
   2017, arXiv:1705.07215).
 
 :func:`clip_weights` is WGAN's original, cruder constraint (Arjovsky et al. 2017,
-arXiv:1701.07875; chapter *WGAN*).
+arXiv:1701.07875; chapter *WGAN*). :func:`orthogonal` and :func:`orthogonal_of`
+look at the weights, not the gradients: BigGAN's orthogonal regularisation of
+the generator (Brock et al. 2018, arXiv:1809.11096; chapter *BigGAN*).
 
 The penalties run in float32 even inside a bf16 autocast region: their double
 backward is where mixed precision turns into NaNs. Float64 inputs stay float64.
@@ -114,3 +116,39 @@ def clip_weights(module: nn.Module, c: float) -> None:
         raise ValueError(f"the clipping bound c must be positive, got {c}")
     for p in module.parameters():
         p.clamp_(-c, c)
+
+
+def orthogonal(W: Tensor) -> Tensor:
+    """‖W Wᵀ ⊙ (1 − I)‖²_F: BigGAN's orthogonal regularisation, off-diagonal only.
+
+    ``W`` is a weight of shape (out, ...), read as the matrix (out, n) whose rows
+    are the filters; the penalty is the squared Frobenius norm of the filters'
+    Gram matrix off its diagonal, so it pushes filters to be orthogonal without
+    fixing their norms. Brock et al. (2018) write it R_β(W) = β ‖WᵀW ⊙ (1 − I)‖²_F
+    with filters as columns and add it with β = 1e-4 to G's loss: the caller
+    multiplies by β. 0 for a matrix with orthogonal rows.
+    """
+    if W.dim() < 2:
+        raise ValueError(
+            f"orthogonal regularisation needs a weight matrix (out, ...), got shape "
+            f"{tuple(W.shape)}; leave biases and gains out"
+        )
+    with torch.autocast(W.device.type, enabled=False):  # fp32 under bf16 autocast
+        rows = W.flatten(1).to(penalty_dtype(W))  # (out, n)
+        gram = rows @ rows.T  # (out, out)
+        off = gram * (1 - torch.eye(len(gram), device=W.device, dtype=gram.dtype))
+        return off.square().sum()
+
+
+def orthogonal_of(module: nn.Module, exclude: tuple[nn.Module, ...] = ()) -> Tensor:
+    """Σ :func:`orthogonal` over every weight of ``module`` with 2 or more dimensions.
+
+    Parameters of the modules in ``exclude`` are skipped (BigGAN leaves out G's
+    shared class embedding). A spectrally normalised layer is regularised through
+    its raw weight (``parametrizations.weight.original``), as BigGAN does.
+    """
+    skip = {id(p) for m in exclude for p in m.parameters()}
+    weights = [p for p in module.parameters() if p.dim() >= 2 and id(p) not in skip]
+    if not weights:
+        raise ValueError(f"{type(module).__name__} has no weight matrix to regularise")
+    return torch.stack([orthogonal(W) for W in weights]).sum()

@@ -183,3 +183,13 @@ def test_run_notebook_all_lists_the_chapters_of_the_toc():
     assert chapters[0] == ROOT / "book" / "intro.ipynb"
     assert ROOT / "book" / "part2" / "dirac-gan.ipynb" in chapters
     assert all(path.suffix == ".ipynb" and path.is_file() for path in chapters)
+
+
+def test_train_biggan_quick_run(tmp_path):
+    # the script users launch with torchrun, in one process: a few steps and a report
+    done = run_script(
+        "benchmarks/train_biggan.py", "--steps", "4", "--width", "4",
+        "--batch-size", "8", "--json", str(tmp_path / "r.json"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads((tmp_path / "r.json").read_text())["images_per_s"] > 0

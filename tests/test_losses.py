@@ -68,3 +68,35 @@ def test_logits_of_the_wrong_shape_are_refused():
         losses.nonsaturating_g(torch.zeros(4, 1)),
         losses.nonsaturating_g(torch.zeros(4)),
     )
+
+
+def test_hinge_is_zero_outside_the_margins():
+    d_real, d_fake = torch.tensor([1.0, 3.0]), torch.tensor([-1.0, -5.0])
+    torch.testing.assert_close(losses.hinge_d(d_real, d_fake), torch.tensor(0.0))
+    # Inside the margins: relu(1 - 0.5) = 0.5, relu(1 + 0) = 1; means 0.25 and 0.5.
+    d_real, d_fake = torch.tensor([0.5, 2.0]), torch.tensor([0.0, -2.0])
+    torch.testing.assert_close(losses.hinge_d(d_real, d_fake), torch.tensor(0.75))
+    torch.testing.assert_close(
+        losses.hinge_g(torch.tensor([1.0, -3.0])), torch.tensor(1.0)
+    )
+
+
+def test_hinge_gradients_are_minus_one_over_b_inside_the_margin_and_zero_outside():
+    d_real = torch.tensor([0.0, 2.0, -1.0, 1.5], requires_grad=True)
+    d_fake = torch.tensor([0.0, -2.0, 1.0, -0.5], requires_grad=True)
+    losses.hinge_d(d_real, d_fake).backward()
+    torch.testing.assert_close(d_real.grad, torch.tensor([-0.25, 0.0, -0.25, 0.0]))
+    torch.testing.assert_close(d_fake.grad, torch.tensor([0.25, 0.0, 0.25, 0.25]))
+    d_fake = torch.tensor([5.0, -5.0], requires_grad=True)
+    losses.hinge_g(d_fake).backward()
+    torch.testing.assert_close(d_fake.grad, torch.tensor([-0.5, -0.5]))
+
+
+def test_hinge_is_registered_as_a_score_and_checks_its_input():
+    assert losses.get("hinge").d is losses.hinge_d
+    assert losses.get("hinge").g is losses.hinge_g
+    assert losses.get("hinge").surface == "score"
+    with pytest.raises(ValueError, match="one realness logit per sample"):
+        losses.hinge_d(torch.zeros(4), torch.zeros(4, 2))
+    with pytest.raises(ValueError, match="one realness logit per sample"):
+        losses.hinge_g(torch.zeros(2, 2))

@@ -178,3 +178,32 @@ def test_dragan_is_float32_under_bf16_autocast():
     with torch.autocast("cpu", torch.bfloat16):
         penalty = penalties.dragan(D, x.bfloat16())
     assert penalty.dtype == torch.float32
+
+
+def test_orthogonal_is_zero_for_orthogonal_rows_and_matches_a_hand_computation():
+    q, _ = torch.linalg.qr(torch.randn(6, 6, dtype=torch.float64))
+    torch.testing.assert_close(
+        penalties.orthogonal(q[:4]), torch.tensor(0.0, dtype=torch.float64)
+    )
+    scaled = q[:4] * torch.tensor([[1.0], [2.0], [3.0], [4.0]], dtype=torch.float64)
+    torch.testing.assert_close(  # norms are free: only the off-diagonal counts
+        penalties.orthogonal(scaled), torch.tensor(0.0, dtype=torch.float64)
+    )
+    W = torch.tensor([[1.0, 2.0], [3.0, 4.0]])  # W Wᵀ = [[5, 11], [11, 25]]
+    torch.testing.assert_close(penalties.orthogonal(W), torch.tensor(2 * 11.0**2))
+    conv = W.view(2, 1, 2, 1)  # a conv weight (out, in, kh, kw): rows are filters
+    torch.testing.assert_close(penalties.orthogonal(conv), torch.tensor(242.0))
+    with pytest.raises(ValueError, match="matrix"):
+        penalties.orthogonal(torch.ones(3))
+
+
+def test_orthogonal_of_sums_the_weights_and_skips_excluded_modules():
+    net = nn.Sequential(nn.Embedding(3, 2), nn.Linear(2, 2), nn.Linear(2, 3))
+    expected = penalties.orthogonal(net[1].weight) + penalties.orthogonal(net[2].weight)
+    torch.testing.assert_close(
+        penalties.orthogonal_of(net, exclude=(net[0],)), expected
+    )
+    with_embedding = expected + penalties.orthogonal(net[0].weight)
+    torch.testing.assert_close(penalties.orthogonal_of(net), with_embedding)
+    with pytest.raises(ValueError, match="no weight matrix"):
+        penalties.orthogonal_of(nn.BatchNorm1d(3))

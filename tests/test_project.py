@@ -360,6 +360,22 @@ NOT_MEASURED = {  # page -> {number: why it is not a measurement}
         "5%": "the threshold of the compared region",
         "0.1": "an example distance, against the modes' 0.02",
     },
+    "book/closing/created-equal": {
+        "2%": "a present class's threshold",
+        "0.05": "the grid's standard deviation: a setting",
+        "0.15": "the margin of 'reliably good' in share of runs: a setting",
+        "25%": "the margin of 'reliably good' in FID: a setting",
+        "0.1": "a learning-rate factor an exercise adds",
+    },
+    "book/part5/biggan": {
+        "46%": "the paper's gain in Inception Score from an 8 times larger batch",
+        "0.25": "the smallest truncation threshold: a setting",
+        "0.6": "a closed form: 4 bytes times the width-16 pair's parameters",
+    },
+    "book/part5/lapgan": {
+        "40%": "the paper's human-study result for LAPGAN on CIFAR-10",
+        "10%": "the same study's result for a standard GAN",
+    },
     "book/part1/fgan": {"0.1": "the standard deviation of the data: a setting"},
     "book/part2/wgan-gp": {"8.5": "a closed form: the mean of two norms"},
     "book/part4/cgan": {"100%": "what a one-digit generator scores, by definition"},

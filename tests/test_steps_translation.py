@@ -91,6 +91,20 @@ def test_cyclegan_preset_on_images_with_patches_identity_and_buffer():
     assert [len(buf) for buf in step.buffers] == [4, 4]
 
 
+def test_identity_on_domains_of_two_shapes_says_to_turn_it_off():
+    torch.manual_seed(0)
+    G_ab, G_ba = ResNetGenerator(1, 3, width=4, n_blocks=1), ResNetGenerator(3, 1, 4, 1)
+    D_a, D_b = PatchDiscriminator(1, width=4), PatchDiscriminator(3, width=4)
+    nets = (G_ab, G_ba, D_a, D_b)
+    step = translation_step(*nets, *optimisers(*nets), **PRESETS["cyclegan"])
+    grey, coloured = torch.zeros(2, 1, 28, 28), torch.zeros(2, 3, 28, 28)
+    with pytest.raises(ValueError, match="set lambda_identity=0"):
+        step((grey, coloured))
+    settings = {**PRESETS["cyclegan"], "lambda_identity": 0.0}
+    step = translation_step(*nets, *optimisers(*nets), **settings)
+    assert "identity" not in step((grey, coloured))
+
+
 @pytest.mark.parametrize(
     ("option", "match"),
     [
@@ -99,7 +113,7 @@ def test_cyclegan_preset_on_images_with_patches_identity_and_buffer():
         (dict(n_critic=0), "n_critic must be"),
         (dict(clip=0.0), "clip"),
         (dict(buffer_size=-1), "buffer_size"),
-        (dict(loss="hinge"), "unknown loss"),
+        (dict(loss="no-such-loss"), "unknown loss"),
     ],
 )
 def test_bad_options_are_named(option, match):

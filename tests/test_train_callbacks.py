@@ -11,6 +11,7 @@ def test_a_loss_says_how_its_discriminator_reads():
         "minimax": "probability",
         "non-saturating": "probability",
         "wasserstein": "score",
+        "hinge": "score",
         "lsgan": "score",
         "lsgan-pearson": "score",
     }

@@ -6,6 +6,7 @@ offline), ``batches`` (endless batches of a tensor or of tuples of tensors:
 (grey and coloured MNIST with an answer key, 2-D toy domains).
 """
 
+from gantutor.data import pyramid
 from gantutor.data.batches import (
     Batch,
     MixtureBatches,
@@ -21,9 +22,15 @@ from gantutor.data.domains import (
     unpaired_digits,
 )
 from gantutor.data.images import ImageSet, mnist, to_unit
+from gantutor.data.photos import PHOTO_NAMES, PhotoCrops, photo_crops
+from gantutor.data.sprites import sprites
 from gantutor.data.toy import MIXTURES, Mixture, grid, mixture, ring, spiral
 
 __all__ = [
+    "pyramid",
+    "PHOTO_NAMES",
+    "PhotoCrops",
+    "photo_crops",
     "MIXTURES",
     "Batch",
     "ImageSet",
@@ -40,6 +47,7 @@ __all__ = [
     "rebuild",
     "ring",
     "spiral",
+    "sprites",
     "to_unit",
     "toy_domains",
     "unpaired_digits",

@@ -28,10 +28,20 @@ class ImageSet:
         return len(self.x)
 
 
+SIZES = (28, 32, 64)
+
+
 def mnist(
-    split: str = "train", n: int | None = None, download: bool = True
+    split: str = "train",
+    n: int | None = None,
+    download: bool = True,
+    size: int = 28,
 ) -> ImageSet:
-    """MNIST digits scaled to [-1, 1], shape (N, 1, 28, 28).
+    """MNIST digits scaled to [-1, 1], shape (N, 1, size, size).
+
+    ``size`` is 28 (as stored), 32 (the 28×28 digit padded by 2 pixels on each side
+    with the background value -1, so every original pixel is kept exactly) or 64
+    (bilinearly resized from 28, values clamped to [-1, 1]); :data:`SIZES` lists them.
 
     Tries torchvision's MNIST (on disk under :func:`gantutor.runtime.data_dir`, or
     downloaded). When
@@ -42,6 +52,8 @@ def mnist(
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {SIZES}, got {size!r}")
     offline = runtime.offline()
     pixels, labels, source, why = None, None, "", ""
     try:
@@ -56,10 +68,24 @@ def mnist(
             raise ValueError(f"n must be at least 1, got {n}")
         pixels, labels = pixels[:n], labels[:n]
     x = torch.from_numpy(pixels).float().div(127.5).sub(1.0).view(-1, 1, 28, 28)
+    x = _resize(x, size)  # (N, 1, size, size)
     y = torch.from_numpy(labels).long()
     note = f" (torchvision unavailable: {why})" if why else ""
-    print(f"MNIST {split}: {len(x):,} images from {source}{note}")
+    shape = "" if size == 28 else f" at {size}×{size} px"
+    print(f"MNIST {split}: {len(x):,} images{shape} from {source}{note}")
     return ImageSet(x, y, source)
+
+
+def _resize(x: Tensor, size: int) -> Tensor:
+    """28×28 digits in [-1, 1] to ``size``: pad with -1 to 32, bilinear to 64."""
+    if size == 28:
+        return x
+    if size == 32:
+        return torch.nn.functional.pad(x, (2, 2, 2, 2), value=-1.0)
+    up = torch.nn.functional.interpolate(
+        x, size=(size, size), mode="bilinear", align_corners=False
+    )
+    return up.clamp(-1.0, 1.0)
 
 
 def _torchvision_mnist(split: str, download: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -8,11 +8,16 @@ and JS), ``divergence_landscape`` (divergences as a generator moves),
 norms over training), ``weights`` (a clipped critic's weights), ``defects`` (real
 data with a known defect, for the metrics), ``editing`` (IcGAN's
 edits of real digits: success, style kept), ``edits`` (digit edits of equal MSE),
-``regression`` (the two-branch regression of *why MSE is not enough*).
+``regression`` (the two-branch regression of *why MSE is not enough*),
+``translation`` (unpaired translation: answer-key error, class kept, cycle, FID).
 """
 
 from gantutor.labs import (
+    ablation,
+    collapse,
+    comparison,
     conditional,
+    consistency,
     defects,
     dirac,
     divergence_landscape,
@@ -20,13 +25,21 @@ from gantutor.labs import (
     editing,
     edits,
     gradients,
+    pyramid,
     regression,
+    translation,
+    truncation,
     weight_landscape,
     weights,
 )
 
 __all__ = [
+    "ablation",
+    "collapse",
+    "comparison",
+    "pyramid",
     "conditional",
+    "consistency",
     "defects",
     "dirac",
     "divergence_landscape",
@@ -35,6 +48,8 @@ __all__ = [
     "edits",
     "gradients",
     "regression",
+    "translation",
+    "truncation",
     "weight_landscape",
     "weights",
 ]

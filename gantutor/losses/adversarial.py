@@ -1,4 +1,4 @@
-"""The adversarial losses: GAN (minimax, non-saturating), LSGAN, WGAN.
+"""The adversarial losses: GAN (minimax, non-saturating), LSGAN, WGAN, hinge.
 
 **Convention.** A discriminator returns *realness logits*: ``d_real = D(x_real)``
 and ``d_fake = D(G(z))`` are real numbers, higher meaning "more real", and
@@ -24,10 +24,16 @@ The Wasserstein losses of Arjovsky et al. (2017, arXiv:1701.07875), chapter
 The critic maximises E[f(x_real)] − E[f(x_fake)], an estimate of the
 Wasserstein-1 distance when f is 1-Lipschitz (see :mod:`gantutor.penalties`).
 Higher still means "more real".
+
+The hinge losses of Lim & Ye (2017, arXiv:1705.02894), used by Miyato et al.
+(2018, arXiv:1802.05957) and SAGAN (Zhang et al. 2018, arXiv:1805.08318),
+chapter *SAGAN*, also read D's output as a score: D is only pushed until real
+samples score at least +1 and fakes at most −1.
 """
 
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -112,6 +118,27 @@ def wasserstein_d(d_real: Tensor, d_fake: Tensor) -> Tensor:
 
 def wasserstein_g(d_fake: Tensor) -> Tensor:
     """Generator loss −E[f(x_fake)]: G moves its samples up the critic's slope."""
+    return -as_logits(d_fake, "d_fake").mean()
+
+
+def hinge_d(d_real: Tensor, d_fake: Tensor) -> Tensor:
+    """Hinge discriminator loss E[relu(1 − d_real)] + E[relu(1 + d_fake)].
+
+    Lim & Ye (2017, arXiv:1705.02894). A sample already on the right side of
+    its margin (d_real ≥ 1, d_fake ≤ −1) adds nothing and sends no gradient;
+    inside the margin the gradient with respect to ``d`` is −1/B (real) or
+    +1/B (fake).
+    """
+    d_real, d_fake = as_logits(d_real, "d_real"), as_logits(d_fake, "d_fake")
+    return torch.relu(1.0 - d_real).mean() + torch.relu(1.0 + d_fake).mean()
+
+
+def hinge_g(d_fake: Tensor) -> Tensor:
+    """Hinge generator loss −E[d_fake] (Lim & Ye 2017; SAGAN, Zhang et al. 2018).
+
+    G has no margin: it raises D's score of its fakes as the Wasserstein
+    generator does.
+    """
     return -as_logits(d_fake, "d_fake").mean()
 
 

@@ -11,6 +11,8 @@ from torch import Tensor
 from gantutor.losses.adversarial import (
     LSGAN_CODES,
     gan_d,
+    hinge_d,
+    hinge_g,
     lsgan_d,
     lsgan_g,
     minimax_g,
@@ -21,7 +23,8 @@ from gantutor.losses.adversarial import (
 
 # How D's output reads, and so how a 2-D snapshot draws it: as the probability
 # σ(D(x)) of "real" (GAN), or as a raw score centred on its mean over the plane
-# (WGAN critics, LSGAN regressors, f-GAN critics: only differences matter to G).
+# (WGAN critics, LSGAN regressors, f-GAN critics, hinge: only differences matter
+# to G).
 SURFACES = ("probability", "score")
 
 
@@ -47,6 +50,7 @@ LOSSES = {
     "minimax": GANLoss("minimax", gan_d, minimax_g, "probability"),
     "non-saturating": GANLoss("non-saturating", gan_d, nonsaturating_g, "probability"),
     "wasserstein": GANLoss("wasserstein", wasserstein_d, wasserstein_g, "score"),
+    "hinge": GANLoss("hinge", hinge_d, hinge_g, "score"),
     **{
         name: GANLoss(name, partial(lsgan_d, a=a, b=b), partial(lsgan_g, c=c), "score")
         for name, (a, b, c) in LSGAN_CODES.items()

@@ -216,13 +216,34 @@ class ConcatDiscriminator(nn.Module):
         return self.net(torch.cat([x, planes], dim=1))  # (B,)
 
 
-class ProjectionDiscriminator(nn.Module):
-    """D(x, y) = ψ(φ(x)) + ⟨embed(y), φ(x)⟩ -> realness logits (B,).
+class Projection(nn.Module):
+    """The projection head: D(x, y) = ψ(φ(x)) + ⟨embed(y), φ(x)⟩ -> logits (B,).
 
     Miyato & Koyama (2018, arXiv:1802.05637): the label enters as an inner
-    product with D's features instead of as an input. The parts are exposed:
-    ``features(x)`` = φ(x), ``unconditional(h)`` = ψ(h) (a linear layer) and
-    ``projection(h, y)`` = ⟨embed(y), h⟩, so ``D(x, y)`` is their sum.
+    product with D's features instead of as an input. A subclass sets
+    ``n_classes``, ``psi`` (features -> one logit) and ``embed`` (label -> a
+    vector of the features' size) and defines ``features(x)`` = φ(x); the parts
+    ``unconditional(h)`` = ψ(h) and ``projection(h, y)`` = ⟨embed(y), h⟩ are
+    exposed, so ``D(x, y)`` is their sum.
+    """
+
+    def unconditional(self, h: Tensor) -> Tensor:
+        return self.psi(h).squeeze(1)  # (B,)
+
+    def projection(self, h: Tensor, y: Tensor | None) -> Tensor:
+        check_labels(y, self.n_classes, len(h), type(self).__name__)
+        return (self.embed(y) * h).sum(dim=1)  # (B,)
+
+    def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
+        h = self.features(x)  # (B, dim)
+        return self.unconditional(h) + self.projection(h, y)  # (B,)
+
+
+class ProjectionDiscriminator(Projection):
+    """D(x, y) = ψ(φ(x)) + ⟨embed(y), φ(x)⟩ -> realness logits (B,).
+
+    Miyato & Koyama (2018, arXiv:1802.05637), with φ an MLP or a DCGAN body and
+    ψ a linear layer (:class:`Projection` for the head and its exposed parts).
     """
 
     def __init__(
@@ -246,17 +267,6 @@ class ProjectionDiscriminator(nn.Module):
     def features(self, x: Tensor) -> Tensor:
         check_input(x, self.in_shape, type(self).__name__)
         return self.phi(x)  # (B, dim)
-
-    def unconditional(self, h: Tensor) -> Tensor:
-        return self.psi(h).squeeze(1)  # (B,)
-
-    def projection(self, h: Tensor, y: Tensor | None) -> Tensor:
-        check_labels(y, self.n_classes, len(h), type(self).__name__)
-        return (self.embed(y) * h).sum(dim=1)  # (B,)
-
-    def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
-        h = self.features(x)  # (B, dim)
-        return self.unconditional(h) + self.projection(h, y)  # (B,)
 
 
 class AuxiliaryDiscriminator(nn.Module):

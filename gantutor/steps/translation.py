@@ -94,6 +94,12 @@ def translation_step(
 
     def step(batch: tuple[Tensor, Tensor]) -> dict[str, Tensor]:
         a, b = batch  # (k·B, ...) each, unpaired
+        if lambda_identity > 0 and a.shape[1:] != b.shape[1:]:
+            raise ValueError(
+                f"lambda_identity > 0 feeds each mapping its own target domain, so "
+                f"both domains need one shape; got {tuple(a.shape[1:])} and "
+                f"{tuple(b.shape[1:])}: set lambda_identity=0"
+            )
         if len(a) % n_critic or len(b) % n_critic:
             raise ValueError(
                 f"batches of {len(a)} and {len(b)} do not split into "

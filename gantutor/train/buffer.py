@@ -39,6 +39,8 @@ class ImageBuffer:
     def push_and_sample(self, x: Tensor) -> Tensor:
         """The batch to show D: new images, some swapped for stored ones once full."""
         x = x.detach()
+        if self.images is not None and self.images.device != x.device:
+            self.images = self.images.to(x.device)  # restored from a CPU checkpoint
         coins = torch.rand(len(x)).tolist()  # one coin per image, CPU generator
         slots = torch.randint(self.size, (len(x),)).tolist()
         out = []

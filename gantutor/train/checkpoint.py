@@ -1,9 +1,11 @@
 """Checkpoints of a :class:`~gantutor.train.Trainer`: all a resumed run needs.
 
 A checkpoint holds the step, the modules, the optimisers (with their own
-switches, not those of the GPU path), the history, the CPU and CUDA random states
-and the data source's position (its ``state_dict``, as :mod:`gantutor.data`'s
-sources have), so a resumed run draws the same batches and noise as an
+switches, not those of the GPU path), the history, the CPU and CUDA random states,
+the data source's position (its ``state_dict``, as :mod:`gantutor.data`'s
+sources have) and the step's own state kept between calls (the image histories
+``step.buffers`` of :func:`gantutor.steps.translation_step`), so a resumed run
+draws the same batches and noise, and replays the same stored images, as an
 uninterrupted one. Files load with ``torch.load(..., weights_only=True)``.
 """
 
@@ -54,7 +56,14 @@ def gather(trainer: Trainer) -> dict:
     }
     if hasattr(trainer.batches, "state_dict"):
         state["batches"] = trainer.batches.state_dict()
+    if step_buffers(trainer):
+        state["buffers"] = [buffer.state_dict() for buffer in step_buffers(trainer)]
     return state
+
+
+def step_buffers(trainer: Trainer) -> list:
+    """The step's image buffers (``step.buffers``), or an empty list."""
+    return list(getattr(trainer.step_fn, "buffers", None) or [])
 
 
 def write(state: dict, path: Path) -> None:
@@ -80,6 +89,13 @@ def read(path: Path, modules: dict[str, nn.Module]) -> dict:
 
 def restore(trainer: Trainer, state: dict) -> None:
     """Put ``state`` back into ``trainer``: weights, optimisers, RNG, data, history."""
+    buffers = step_buffers(trainer)
+    if len(state.get("buffers", [])) != len(buffers):
+        raise ValueError(
+            f"the checkpoint holds {len(state.get('buffers', []))} image buffers "
+            f"but this trainer's step has {len(buffers)}: build the step with the "
+            f"same buffer_size as the run that saved it"
+        )
     for k, module in trainer.modules.items():
         module.load_state_dict(state["modules"][k])
     for k, opt in trainer.optimizers.items():
@@ -91,3 +107,5 @@ def restore(trainer: Trainer, state: dict) -> None:
         torch.cuda.set_rng_state_all(state["rng"]["cuda"])
     if "batches" in state and hasattr(trainer.batches, "load_state_dict"):
         trainer.batches.load_state_dict(state["batches"])
+    for buffer, saved in zip(buffers, state.get("buffers", []), strict=True):
+        buffer.load_state_dict(saved)

@@ -8,10 +8,14 @@ when a control moves. What they draw is computed beforehand by the chapter, with
 topic: ``training`` (snapshots of a run, the MSE explorer), ``runs`` (runs side
 by side), ``dirac``, ``divergence_landscape``, ``weight_landscape``,
 ``gradients``, ``weights``, ``metrics``, ``conditional`` (classes over fixed
-noise), ``editing`` (IcGAN's edits), ``info`` (InfoGAN's traversals).
+noise), ``editing`` (IcGAN's edits), ``info`` (InfoGAN's traversals), ``translation``
+(round trips of unpaired translation runs).
 """
 
+from gantutor.widgets.attention import AttentionExplorer
 from gantutor.widgets.base import Explorer
+from gantutor.widgets.collapse import MapExplorer
+from gantutor.widgets.comparison import ComparisonExplorer
 from gantutor.widgets.conditional import ClassGridExplorer
 from gantutor.widgets.dirac import DiracExplorer
 from gantutor.widgets.divergence_landscape import DivergenceLandscape, FGANFits
@@ -23,14 +27,20 @@ from gantutor.widgets.metrics import (
     ModeDroppingExplorer,
     SampleSizeExplorer,
 )
+from gantutor.widgets.pyramid import PyramidExplorer
 from gantutor.widgets.runs import BEGANRunsExplorer, RunsExplorer
 from gantutor.widgets.training import MSEExplorer, SnapshotSlider, TrainingExplorer
+from gantutor.widgets.translation import TranslationExplorer
+from gantutor.widgets.truncation import TruncationExplorer
 from gantutor.widgets.weight_landscape import LandscapeExplorer
 from gantutor.widgets.weights import WeightHistograms
 
 __all__ = [
+    "AttentionExplorer",
+    "PyramidExplorer",
     "BEGANRunsExplorer",
     "ClassGridExplorer",
+    "ComparisonExplorer",
     "DiracExplorer",
     "DivergenceLandscape",
     "EditExplorer",
@@ -38,6 +48,7 @@ __all__ = [
     "FGANFits",
     "InceptionScoreExplorer",
     "LandscapeExplorer",
+    "MapExplorer",
     "MSEExplorer",
     "ModeDroppingExplorer",
     "NormExplorer",
@@ -45,6 +56,8 @@ __all__ = [
     "SampleSizeExplorer",
     "SnapshotSlider",
     "TrainingExplorer",
+    "TranslationExplorer",
     "TraversalExplorer",
+    "TruncationExplorer",
     "WeightHistograms",
 ]

@@ -40,9 +40,9 @@ SCREENSHOTS = BUILD / "screenshots"
 MIN_FIGURES = {  # what the smoke build draws now: a lost figure fails the test
     "book/intro": 1,
     "book/part1/why-mse": 7,
-    "book/part1/gan": 8,
+    "book/part1/gan": 9,
     "book/part1/lsgan": 4,
-    "book/part1/fgan": 3,
+    "book/part1/fgan": 4,
     "book/part1/ebgan": 2,
     "book/part2/wgan": 7,
     "book/part2/wgan-gp": 9,

@@ -419,3 +419,44 @@ def test_the_prose_number_check_finds_typed_numbers(tmp_path: Path):
     path = tmp_path / "page.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert prose_numbers(path) == ["12.5", "93 %", "8.5"]
+
+
+def fence_problems(markdown: str) -> list[str]:
+    """Code fences that do not close, or a fence opened inside one of equal length
+    (```` ```python ```` inside a ```` ```{dropdown} ```` block ends the block early:
+    the outer fence needs more backticks)."""
+    stack, problems = [], []
+    for line in markdown.split("\n"):
+        match = re.match(r"\s*(`{3,})(.*)$", line)
+        if not match:
+            continue
+        ticks, info = match.group(1), match.group(2).strip()
+        if stack and len(ticks) >= len(stack[-1]) and not info:
+            stack.pop()
+        elif stack and len(ticks) == len(stack[-1]):
+            problems.append(f"{line.strip()!r} inside a {stack[-1]} block")
+        else:
+            stack.append(ticks)
+    return problems + [f"a {ticks} block does not close" for ticks in stack]
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=_id)
+def test_code_fences_close_and_nest(path: Path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    problems = [
+        f"cell {i}: {problem}"
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "markdown"
+        for problem in fence_problems("".join(cell["source"]))
+    ]
+    assert not problems, f"{_id(path)}: " + "; ".join(problems)
+
+
+def test_the_fence_check_finds_a_fence_that_ends_a_dropdown_early():
+    nested = "```{dropdown} Solution\n```python\nx = 1\n```\nprose\n```"
+    assert fence_problems(nested) == [
+        "'```python' inside a ``` block",
+        "a ``` block does not close",  # the last fence opened a new block
+    ]
+    assert fence_problems(nested.replace("```{", "````{")[:-3] + "````") == []
+    assert fence_problems("```python\nx = 1") == ["a ``` block does not close"]

@@ -163,7 +163,7 @@ def score(
     f_fake = metrics.features(x_fake, judge, "[-1,1]", device=device, progress=False)
     with torch.no_grad():
         counts = class_counts(judge.logits(f_fake.to(device)).cpu())
-    fid = metrics.frechet_distance_of(real, metrics.statistics(f_fake))
+    fid = metrics.frechet_distance_of(real, metrics.statistics(f_fake, "mnist-cnn"))
     return Score(fid, coverage(counts, min_share), kl_from_uniform(counts), counts)
 
 

@@ -29,6 +29,7 @@ import torch
 from torch import Tensor, nn
 
 from gantutor import data, metrics, models, penalties, steps, train
+from gantutor.labs import ablation
 from gantutor.losses import fdiv
 
 Step = Callable[[Tensor], dict[str, Tensor]]
@@ -244,26 +245,18 @@ def class_coverage(logits: Tensor, min_share: float = 0.02) -> int:
     ``logits`` (n, n_classes) from a classifier (mnist-cnn's head); chapter
     *EBGAN* counts a digit as present at 2 % of the samples (uniform: 10 %).
     """
-    if logits.dim() != 2:
-        raise ValueError(f"logits must be (n, n_classes), got {tuple(logits.shape)}")
-    if not 0 < min_share <= 1:
-        raise ValueError(f"min_share must be in (0, 1], got {min_share}")
-    counts = torch.bincount(logits.argmax(dim=1), minlength=logits.shape[1])
-    return int((counts.double() / len(logits) >= min_share).sum())
+    return ablation.coverage(ablation.class_counts(logits), min_share)
 
 
 def image_scores(
     x_fake: Tensor, reference: metrics.Statistics, device: torch.device | str = "cpu"
 ) -> tuple[float, int]:
-    """FID (mnist-cnn) of images in [-1, 1] against ``reference``, classes covered."""
+    """FID (mnist-cnn) of images in [-1, 1] against ``reference``, classes covered;
+    ``(inf, 0)`` for images that are not finite (a diverged run)."""
     if not torch.isfinite(x_fake).all():
         return math.inf, 0
-    judge = metrics.extractor("mnist-cnn", device)
-    f = metrics.features(x_fake, judge, "[-1,1]", device=device, progress=False)
-    with torch.no_grad():
-        logits = judge.logits(f.to(device)).cpu()
-    fid = metrics.frechet_distance_of(reference, metrics.statistics(f, "mnist-cnn"))
-    return fid, class_coverage(logits)
+    scores = ablation.score(x_fake, reference, device)
+    return scores.fid, scores.covered
 
 
 def reference_statistics(

@@ -6,7 +6,7 @@ the Laplacian pyramid of every image (:mod:`gantutor.data.pyramid`), cut random
 p × p neighbourhoods from each level (descriptors of C·p² numbers), normalise
 each channel with the *real* descriptors' mean and standard deviation, and
 compare the real and generated descriptor clouds with the sliced Wasserstein
-distance
+distance (:func:`gantutor.metrics.transport.sliced_wasserstein`)
 
     SW_1(P, Q) = E_θ W_1(θᵀP, θᵀQ),    θ uniform on the unit sphere,
 
@@ -23,31 +23,7 @@ import torch
 from torch import Tensor
 
 from gantutor.data.pyramid import laplacian_pyramid
-
-
-def directions(dim: int, n: int, generator: torch.Generator | None = None) -> Tensor:
-    """``n`` directions uniform on the unit sphere of R^dim: (n, dim), float64."""
-    if dim < 1 or n < 1:
-        raise ValueError(f"dim and n must be positive, got dim={dim}, n={n}")
-    theta = torch.randn(n, dim, generator=generator, dtype=torch.float64)
-    return theta / theta.norm(dim=1, keepdim=True)
-
-
-def sliced_wasserstein(a: Tensor, b: Tensor, theta: Tensor) -> float:
-    """SW_1 of two equal-size clouds a, b (n, d) over the directions θ (m, d).
-
-    The mean over θ of (1/n) Σᵢ |sort(a θ)ᵢ − sort(b θ)ᵢ|: exact W_1 in 1-D.
-    """
-    if a.dim() != 2 or a.shape != b.shape:
-        raise ValueError(
-            f"a and b must be clouds of the same shape (n, d); "
-            f"got {tuple(a.shape)} and {tuple(b.shape)}: draw as many of each"
-        )
-    if theta.dim() != 2 or theta.shape[1] != a.shape[1]:
-        raise ValueError(f"theta must be (m, {a.shape[1]}), got {tuple(theta.shape)}")
-    pa = (theta @ a.double().T).sort(dim=1).values  # (m, n): rows sort fastest
-    pb = (theta @ b.double().T).sort(dim=1).values
-    return (pa - pb).abs().mean().item()
+from gantutor.metrics.transport import directions, sliced_wasserstein
 
 
 def patches(
